@@ -1,0 +1,115 @@
+"""Pelican settings for the ward news portal (development builds).
+
+publishconf.py imports everything from here and changes only what a
+published site needs.  Paths are relative to this file's folder, so
+``make html INPUTDIR=/other/content`` builds another office's content with
+its own registry (``data/registry.toml`` inside that folder).
+"""
+
+import logging
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# No AUTHOR setting at all: Pelican gives every article without "Authors" that
+# default author, and a report without a byline must have none.
+PUBLISHER = "Ban biên tập Tin phường"
+SITENAME = "Tin phường"
+SITESUBTITLE = "Tin tức hoạt động của các phường"
+SITEURL = ""
+PATH = "content"
+THEME = str(HERE / "theme")
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+PLUGIN_PATHS = [str(HERE / "plugins")]
+# Listed explicitly: never rely on auto-discovery.
+PLUGINS = [
+    "vietnamese",
+    "safe_markdown",
+    "portal",
+]
+
+# Dev builds warn about content problems and go on; publishconf.py makes
+# them errors that stop the build.
+PORTAL_STRICT = False
+PORTAL_REGISTRY = "data/registry.toml"
+
+# --- Content layout -------------------------------------------------------
+ARTICLE_PATHS = ["tin-tuc"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+IGNORE_FILES = [".#*", "*~", "*.swp", "__pycache__"]
+
+# Metadata is text, never HTML: Summary is not rendered as Markdown.
+FORMATTED_FIELDS = []
+SUMMARY_MAX_PARAGRAPHS = 1
+SUMMARY_MAX_LENGTH = 60
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {"smart_quotes": False},
+    },
+    "output_format": "html5",
+}
+
+# --- URLs: pretty, ASCII --------------------------------------------------
+ARTICLE_URL = "tin-tuc/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "ban-nhap/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+AUTHOR_URL = "tac-gia/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_SAVE_AS = ""
+# Wards, years and topics replace Pelican's categories, tags and archives.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index"]
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+
+DEFAULT_PAGINATION = 12
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+
+# Feeds are written by publish builds only.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+RELATIVE_URLS = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+}
+
+# Docutils has no Vietnamese localisation and says so for every .rst file;
+# the portal has none, but the harmless warning is filtered all the same.
+LOG_FILTER = [
+    (logging.WARNING, "Docutils has no localization for '%s'. Using 'en' instead."),
+]
+
+MENUITEMS = []
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False

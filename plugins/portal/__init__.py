@@ -1,0 +1,67 @@
+"""The portal's content model: registry of wards and topics, checked metadata.
+
+Every article gets ``article.ward`` (a :class:`registry.Ward`) and
+``article.topics`` (a list of :class:`registry.Topic`) in the registry's
+spelling.  Problems are reported with the file, the field and the fix; a
+strict build (``PORTAL_STRICT = True``, set by publishconf.py) stops on them
+before anything is written.
+"""
+
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+
+from .metadata import resolve
+from .problems import Problem, report, stop_if_strict
+from .registry import RegistryError, load_registry
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "PORTAL_REGISTRY": "data/registry.toml",
+    "PORTAL_STRICT": False,
+}
+
+
+def setting(settings: dict, name: str):
+    return settings.get(name, DEFAULTS[name])
+
+
+def _relative(settings: dict, source_path: str) -> str:
+    return os.path.relpath(source_path, os.path.dirname(settings["PATH"]))
+
+
+def resolve_articles(generator):
+    """Give every article and draft its registry ward and topics."""
+    context, settings = generator.context, generator.settings
+    context.setdefault("PORTAL_STRICT", setting(settings, "PORTAL_STRICT"))
+    registry_path = Path(settings["PATH"]) / setting(settings, "PORTAL_REGISTRY")
+    try:
+        registry = load_registry(registry_path)
+    except RegistryError as e:
+        report(context, Problem(str(registry_path), "registry", str(e)))
+        stop_if_strict(context)
+        return
+    context["registry"] = registry
+    for article in generator.articles + generator.drafts:
+        path = _relative(settings, article.source_path)
+        ward, topics, problems = resolve(path, article.metadata, registry)
+        article.ward, article.topics = ward, topics
+        for problem in problems:
+            report(context, problem)
+
+
+def check_strict(generators):
+    """Stop a strict build on content errors, before any page is written."""
+    if generators:
+        stop_if_strict(generators[0].context)
+
+
+def register():
+    # pretaxonomy: articles are read and sorted into published and drafts but
+    # not yet grouped, so later plugins group the canonical wards and topics.
+    signals.article_generator_pretaxonomy.connect(resolve_articles)
+    # all_generators_finalized: every generator has reported; no output yet.
+    signals.all_generators_finalized.connect(check_strict)

@@ -1,0 +1,146 @@
+"""The registry of wards and topics, kept as TOML data in the content folder.
+
+Each content folder brings its own ``data/registry.toml`` so another office's
+content builds with its own wards.  Lookups are spelling-insensitive through
+:func:`vietnamese.text.name_key`; the registry's spelling is always the one
+shown.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vietnamese.text import closest, name_key, nfc, slugify
+
+
+class RegistryError(Exception):
+    """The registry file is missing or malformed; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Ward:
+    name: str
+    full_name: str
+    town: str
+    province: str
+    slug: str
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
+class Registry:
+    wards: list[Ward] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._wards = {name_key(w.name): w for w in self.wards}
+        self._wards.update({name_key(w.full_name): w for w in self.wards})
+        self._topics = {}
+        for topic in self.topics:
+            for spelling in (topic.name, *topic.synonyms):
+                self._topics[name_key(spelling)] = topic
+
+    def ward(self, value: str) -> Ward | None:
+        """The ward called ``value`` in any spelling, or None."""
+        return self._wards.get(name_key(value))
+
+    def topic(self, value: str) -> Topic | None:
+        """The topic called ``value`` or one of its synonyms, or None."""
+        return self._topics.get(name_key(value))
+
+    def ward_suggestions(self, value: str) -> list[str]:
+        return closest(value, [w.name for w in self.wards])
+
+    def topic_suggestions(self, value: str) -> list[str]:
+        names = [t.name for t in self.topics]
+        names += [s for t in self.topics for s in t.synonyms]
+        by_key = {
+            name_key(s): t.name for t in self.topics for s in (t.name, *t.synonyms)
+        }
+        return list(dict.fromkeys(by_key[name_key(n)] for n in closest(value, names)))
+
+
+def _text(entry: dict, key: str, where: str, required: bool = True) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise RegistryError(f"{where}: thiếu '{key}' (một chuỗi văn bản)")
+    return nfc(value.strip())
+
+
+def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
+    """Build a :class:`Registry` from parsed TOML, checking every entry."""
+    wards = []
+    for i, entry in enumerate(data.get("ward", []), 1):
+        where = f"{source}: [[ward]] thứ {i}"
+        name = _text(entry, "name", where)
+        wards.append(
+            Ward(
+                name=name,
+                full_name=_text(entry, "full_name", where, False) or f"phường {name}",
+                town=_text(entry, "town", where),
+                province=_text(entry, "province", where),
+                slug=_text(entry, "slug", where, False) or slugify(name),
+            )
+        )
+    topics = []
+    for i, entry in enumerate(data.get("topic", []), 1):
+        where = f"{source}: [[topic]] thứ {i}"
+        name = _text(entry, "name", where)
+        synonyms = entry.get("synonyms", [])
+        if not isinstance(synonyms, list) or not all(
+            isinstance(s, str) for s in synonyms
+        ):
+            raise RegistryError(f"{where}: 'synonyms' phải là danh sách chuỗi")
+        topics.append(
+            Topic(
+                name=name,
+                slug=_text(entry, "slug", where, False) or slugify(name),
+                synonyms=tuple(nfc(s.strip()) for s in synonyms),
+                description=_text(entry, "description", where, False),
+            )
+        )
+    registry = Registry(wards, topics)
+    _check_unique(source, "ward", [w.slug for w in wards], [w.name for w in wards])
+    _check_unique(source, "topic", [t.slug for t in topics], [t.name for t in topics])
+    return registry
+
+
+def _check_unique(source, kind, slugs, names):
+    seen = {}
+    for slug, name in zip(slugs, names, strict=True):
+        if slug in seen:
+            raise RegistryError(
+                f"{source}: [[{kind}]] '{name}' và '{seen[slug]}' có cùng đường dẫn "
+                f"'{slug}' — đổi tên hoặc đặt 'slug' riêng cho một mục"
+            )
+        seen[slug] = name
+
+
+def load_registry(path: Path) -> Registry:
+    """Read and check the registry file at ``path``."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise RegistryError(
+            f"{path}: không tìm thấy danh mục phường và chủ đề — tạo tệp này "
+            "(xem docs/huong-dan-bien-tap.md)"
+        ) from None
+    except tomllib.TOMLDecodeError as e:
+        raise RegistryError(
+            f"{path}: tệp TOML không hợp lệ ({e}) — sửa cú pháp"
+        ) from None
+    return parse_registry(data, str(path))

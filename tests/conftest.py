@@ -1,0 +1,90 @@
+"""Shared fixtures: real Pelican builds of real or tiny fixture content."""
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+REGISTRY = CONTENT / "data" / "registry.toml"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+
+
+def settings_for(content: Path, output: Path, conf: str = "pelicanconf.py", **override):
+    return read_settings(
+        str(ROOT / conf),
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), **override},
+    )
+
+
+def build(content: Path, output: Path, conf: str = "pelicanconf.py", **override):
+    """Build ``content`` into ``output`` with the project's settings; return them."""
+    settings = settings_for(content, output, conf, **override)
+    Pelican(settings).run()
+    return settings
+
+
+def warnings_logged(records, settings) -> list[str]:
+    """Messages at WARNING or above, minus those the settings' LOG_FILTER hides."""
+    hidden = set(settings.get("LOG_FILTER", []))
+    return [
+        r.getMessage()
+        for r in records
+        if r.levelno >= logging.WARNING and (r.levelno, r.msg) not in hidden
+    ]
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def make_content(tmp_path):
+    """A content folder with the project's registry and the given articles.
+
+    ``make_content({"a.md": "Title: ...", ...})`` writes each file under
+    ``tin-tuc/`` (or at the given relative path when it has a folder).
+    """
+
+    def _make(articles: dict[str, str], pages: dict[str, str] | None = None) -> Path:
+        content = tmp_path / "content"
+        (content / "data").mkdir(parents=True)
+        shutil.copy(REGISTRY, content / "data" / "registry.toml")
+        for name, text in articles.items():
+            path = content / (name if "/" in name else f"tin-tuc/{name}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for name, text in (pages or {}).items():
+            path = content / "pages" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return content
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The real content/ built once, with the records it logged."""
+    output = tmp_path_factory.mktemp("site")
+    handler = _Collect()
+    logging.getLogger().addHandler(handler)
+    try:
+        settings = build(CONTENT, output)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    return output, settings, handler.records
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
