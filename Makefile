@@ -88,3 +88,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 .PHONY: help venv html clean regenerate serve devserver publish test lint
+
+# Build benchmark (docs/performance.md). QUICK=1: N = 1,000 only.
+bench: $(STAMP)
+	$(VENV)/bin/python bench/run.py $(if $(filter 1,$(QUICK)),--quick) $(BENCHOPTS)
+
+.PHONY: bench

@@ -1,10 +1,38 @@
 """A Markdown reader whose output is NFC and sanitized, and whose metadata is text."""
 
+import logging
+import re
+
+from markdown import Markdown
 from markupsafe import Markup, escape
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import SafeDatetime, pelican_open
+
 from vietnamese.text import nfc
 
 from .sanitize import sanitize
+
+log = logging.getLogger(__name__)
+
+# The date forms editors are told to write; anything else goes to Pelican's
+# dateutil-based parser, which gives the same value, only ~30x slower.
+_DATE_FORMS = {
+    re.compile(r"\d{4}-\d{2}-\d{2}"): "%Y-%m-%d",
+    re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"): "%Y-%m-%d %H:%M",
+    re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"): "%Y-%m-%d %H:%M:%S",
+}
+
+
+def parse_date(value: str) -> SafeDatetime | None:
+    """The naive datetime for a ``YYYY-MM-DD[ HH:MM[:SS]]`` string, else None."""
+    value = value.strip()
+    for pattern, form in _DATE_FORMS.items():
+        if pattern.fullmatch(value):
+            try:
+                return SafeDatetime.strptime(value, form)
+            except ValueError:
+                return None  # let Pelican's parser word the error
+    return None
 
 
 def _nfc_value(value):
@@ -20,8 +48,15 @@ class SafeMarkdownReader(MarkdownReader):
 
     - the body is converted to NFC and cleaned by :func:`sanitize`;
     - every metadata value is NFC text; ``summary`` is escaped, never HTML
-      (set ``FORMATTED_FIELDS = []`` so Pelican does not render it first).
+      (set ``FORMATTED_FIELDS = []`` so Pelican does not render it first);
+    - one Markdown converter serves every file of the build (``reset()``
+      between files) instead of a new one per file, which Pelican does and
+      which costs about a fifth of the reading time.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._converter = None
 
     def process_metadata(self, name, value):
         value = _nfc_value(value)
@@ -29,8 +64,50 @@ class SafeMarkdownReader(MarkdownReader):
             # Markup so templates can treat written and generated summaries
             # alike (``|striptags``) without ever interpreting editor HTML.
             return Markup(escape(value))
+        if name == "date" and isinstance(value, str):
+            date = parse_date(value)
+            if date is not None:
+                return date
         return super().process_metadata(name, value)
 
+    def _parse_metadata(self, meta):
+        """Pelican's metadata parsing, with formatted fields on their own converter.
+
+        Pelican's version deregisters the ``meta`` preprocessor of the shared
+        converter, which would break its reuse for the next file.
+        """
+        formatted_fields = self.settings["FORMATTED_FIELDS"]
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if name in formatted_fields:
+                field_md = Markdown(**self.settings["MARKDOWN"])
+                field_md.preprocessors.deregister("meta")
+                formatted = field_md.convert("\n".join(value))
+                output[name] = self.process_metadata(name, formatted)
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    log.warning(
+                        "Duplicate definition of `%s` for %s. Using first one.",
+                        name,
+                        self._source_path,
+                    )
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        return output
+
     def read(self, source_path):
-        content, metadata = super().read(source_path)
+        self._source_path = source_path
+        if self._converter is None or not self.settings.get(
+            "SAFE_MARKDOWN_REUSE_CONVERTER", True
+        ):
+            self._converter = Markdown(**self.settings["MARKDOWN"])
+        md = self._md = self._converter
+        md.reset()
+        with pelican_open(source_path) as text:
+            content = md.convert(text)
+        metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
         return sanitize(nfc(content)), metadata

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Build benchmark: vanilla Pelican vs our full build, rebuild and photos.
+
+    make bench            # N = 1,000 and 10,000
+    make bench QUICK=1    # N = 1,000 only
+
+For each N, on one corpus from bench/gen_corpus.py (--no-native-taxonomy,
+our metadata), in one run:
+  1. vanilla Pelican 4.12, default theme (the baseline);
+  2. our full build (`make html`: all plugins, theme, search index);
+  3. our rebuild after editing one article, as the dev server does it;
+  4. at N = 1,000, the same with photos (--write-images): first build, rebuild.
+Medians of --repeat runs; ratios to the baseline of the same run; peak memory.
+Results are printed and written into docs/performance.md between markers.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+VANILLA_CONF = """\
+SITENAME = "Vanilla"
+PATH = "content"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_PAGINATION = 10
+"""
+
+
+def corpus(folder: Path, n: int, images: bool) -> Path:
+    """Generate N reports under folder/tin-tuc with the project's registry."""
+    args = [
+        PYTHON,
+        str(BENCH / "gen_corpus.py"),
+        str(folder / "tin-tuc"),
+        str(n),
+        "--no-native-taxonomy",
+    ]
+    if images:
+        args += ["--write-images", "--image-prefix", "images"]
+    subprocess.run(args, check=True, stderr=subprocess.DEVNULL)
+    if images:  # the generator writes photos beside the reports
+        shutil.move(str(folder / "tin-tuc" / "images"), str(folder / "images"))
+    (folder / "data").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "content/data/registry.toml", folder / "data/registry.toml")
+    return folder
+
+
+def measure(argv: list[str]) -> dict:
+    out = subprocess.run(
+        [PYTHON, str(BENCH / "measure.py"), *argv],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(out)
+    if result["returncode"] != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{result['stderr']}")
+    return result
+
+
+def full_build(content: Path, output: Path) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    return measure(
+        [
+            "make",
+            "-s",
+            "-C",
+            str(ROOT),
+            "html",
+            f"INPUTDIR={content}",
+            f"OUTPUTDIR={output}",
+            f"VENV={Path(PYTHON).parent.parent}",
+        ]
+    )
+
+
+def vanilla_build(content: Path, output: Path, conf: Path) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    pelican = str(Path(PYTHON).parent / "pelican")
+    return measure([pelican, str(content), "-o", str(output), "-s", str(conf), "-q"])
+
+
+def rebuild(content: Path, output: Path) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    out = subprocess.run(
+        [
+            PYTHON,
+            str(BENCH / "rebuild.py"),
+            str(ROOT / "pelicanconf.py"),
+            str(content),
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
+    rows = []
+    content = corpus(work / f"c{n}", n, images=False)
+    conf = work / "vanilla.py"
+    conf.write_text(VANILLA_CONF, encoding="utf-8")
+    base = [vanilla_build(content, work / "o-vanilla", conf) for _ in range(repeat)]
+    ours = [full_build(content, work / "o-ours") for _ in range(repeat)]
+    re = [rebuild(content, work / "o-re") for _ in range(repeat)]
+    b = median(base, "wall")
+    rows.append(
+        ("vanilla Pelican, default theme", n, b, 1.0, max(r["peak_mib"] for r in base))
+    )
+    rows.append(
+        (
+            "ours: full build",
+            n,
+            median(ours, "wall"),
+            median(ours, "wall") / b,
+            max(r["peak_mib"] for r in ours),
+        )
+    )
+    rows.append(
+        (
+            "ours: rebuild after editing one",
+            n,
+            median(re, "rebuild"),
+            median(re, "rebuild") / b,
+            max(r["peak_mib"] for r in re),
+        )
+    )
+    if photos:
+        pics = corpus(work / f"p{n}", n, images=True)
+        first = [full_build(pics, work / "o-pics") for _ in range(repeat)]
+        rep = [rebuild(pics, work / "o-pics-re") for _ in range(repeat)]
+        rows.append(
+            (
+                "ours with photos: first build",
+                n,
+                median(first, "wall"),
+                median(first, "wall") / b,
+                max(r["peak_mib"] for r in first),
+            )
+        )
+        rows.append(
+            (
+                "ours with photos: rebuild",
+                n,
+                median(rep, "rebuild"),
+                median(rep, "rebuild") / b,
+                max(r["peak_mib"] for r in rep),
+            )
+        )
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def table(rows, repeat: int) -> str:
+    lines = [
+        f"Machine: {machine()}. Median of {repeat} runs.",
+        "",
+        "| Build | N | wall (s) | × vanilla | peak MiB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {n:,} | {wall:.2f} | {ratio:.2f} | {peak:.0f} |"
+        for name, n, wall, ratio, peak in rows
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    doc = ROOT / "docs" / "performance.md"
+    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
+    block = f"{START}\n## Build benchmark (`make bench`)\n\n{text}\n{END}"
+    if START in old and END in old:
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
+    else:
+        new = old.rstrip("\n") + "\n\n" + block + "\n"
+    doc.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="N = 1,000 only")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-write", action="store_true", help="do not update docs/")
+    args = ap.parse_args()
+    sizes = [1000] if args.quick else [1000, 10000]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for n in sizes:
+            rows += run_size(n, args.repeat, Path(tmp), photos=(n == 1000))
+    text = table(rows, args.repeat)
+    print(text)
+    if not args.no_write:
+        write_doc(text)
+
+
+if __name__ == "__main__":
+    main()
