@@ -36,6 +36,9 @@ PATH = "content"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
 DEFAULT_PAGINATION = 10
+# The corpus repeats titles within a month; vanilla Pelican stops on the
+# clash, so its slugs come from the (unique) file names.
+SLUGIFY_SOURCE = "basename"
 """
 
 

@@ -84,3 +84,32 @@ def test_bad_registry_entries_are_named(data, message):
 def test_missing_registry_file(tmp_path):
     with pytest.raises(RegistryError, match="không tìm thấy"):
         load_registry(tmp_path / "none.toml")
+
+
+# --- addresses ---------------------------------------------------------------
+
+
+class _Item:
+    def __init__(self, slug, source):
+        self.slug, self.source = slug, source
+
+    @property
+    def save_as(self):
+        return f"tin-tuc/2024/01/{self.slug}/index.html"
+
+
+def test_colliding_slugs_are_numbered_in_source_order():
+    from portal.urls import unique_slugs
+
+    a, b, c = _Item("hoi-nghi", "b.md"), _Item("hoi-nghi", "a.md"), _Item("x", "c.md")
+    taken = _Item("hoi-nghi-2", "d.md")
+    changes = unique_slugs(
+        [a, b, c, taken], address=lambda i: i.save_as, source=lambda i: i.source
+    )
+    assert (b.slug, a.slug, c.slug, taken.slug) == (
+        "hoi-nghi",
+        "hoi-nghi-3",
+        "x",
+        "hoi-nghi-2",
+    )
+    assert changes == [(a, "hoi-nghi", b)]

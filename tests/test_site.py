@@ -176,3 +176,18 @@ def test_strict_build_stops_before_writing(tmp_path, make_content, caplog):
         "content/tin-tuc/a.md: Topics: không có chủ đề 'Quoc phong lung tung'"
     )
     assert not (tmp_path / "out/tin-tuc").exists()
+
+
+def test_reports_sharing_a_title_get_distinct_addresses(tmp_path, make_content, caplog):
+    same = ARTICLE.format(ward="Nghi Hòa", topics="QP-AN")
+    content = make_content({"b.md": same, "a.md": same.replace("Nội dung.", "Khác.")})
+    settings = build(content, tmp_path / "out")
+    first = soup(tmp_path / "out/tin-tuc/2024/03/tin-thu/index.html")
+    second = soup(tmp_path / "out/tin-tuc/2024/03/tin-thu-2/index.html")
+    assert first.select_one(".prose p").get_text() == "Khác."  # a.md sorts first
+    assert second.select_one(".prose p").get_text() == "Nội dung."
+    assert warnings_logged(caplog.records, settings) == [
+        "content/tin-tuc/b.md: Slug: trùng đường dẫn 'tin-thu' với "
+        "content/tin-tuc/a.md; tạm dùng 'tin-thu-2' — thêm dòng 'Slug: tin-thu-2' "
+        "(hoặc một tên khác) vào bài"
+    ]

@@ -16,6 +16,7 @@ from pelican import signals
 from .metadata import resolve
 from .problems import Problem, report, stop_if_strict
 from .registry import RegistryError, load_registry
+from .urls import unique_slugs
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,21 @@ def resolve_articles(generator):
         article.ward, article.topics = ward, topics
         for problem in problems:
             report(context, problem)
+    for article, old, first in unique_slugs(
+        generator.articles + generator.drafts,
+        address=lambda a: a.save_as,
+        source=lambda a: a.source_path,
+    ):
+        report(
+            context,
+            Problem(
+                _relative(settings, article.source_path),
+                "Slug",
+                f"trùng đường dẫn '{old}' với "
+                f"{_relative(settings, first.source_path)}; tạm dùng '{article.slug}'",
+                f"thêm dòng 'Slug: {article.slug}' (hoặc một tên khác) vào bài",
+            ),
+        )
 
 
 def check_strict(generators):

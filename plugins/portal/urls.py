@@ -1,0 +1,41 @@
+"""Two reports must never share an address.
+
+Titles repeat ("Phường Nghi Tân sơ kết 6 tháng đầu năm ..."), and Pelican
+derives slugs from titles, so two reports of one month can collide; Pelican
+would then stop with a traceback while writing.  :func:`unique_slugs` finds
+the collisions before anything is written and gives every report after the
+first (in source-path order, so every build agrees) a numbered slug.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+
+def unique_slugs(
+    items: Iterable, address: Callable[[object], str], source: Callable[[object], str]
+) -> list[tuple[object, str, object]]:
+    """Renumber colliding slugs in place; return (item, old_slug, first) per change.
+
+    ``address(item)`` is where the item would be written (it must follow
+    ``item.slug``); ``source(item)`` orders items that collide.
+    """
+    groups = defaultdict(list)
+    for item in items:
+        groups[address(item)].append(item)
+    taken = set(groups)
+    changes = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=source)
+        first, *rest = group
+        for item in rest:
+            old, n = item.slug, 2
+            while True:
+                item.slug = f"{old}-{n}"
+                if address(item) not in taken:
+                    break
+                n += 1
+            taken.add(address(item))
+            changes.append((item, old, first))
+    return changes
