@@ -99,6 +99,9 @@ LOAD_CONTENT_CACHE = False
 
 JINJA_ENVIRONMENT = {
     "autoescape": True,
+    # Pelican makes a new environment for every build, dev server included,
+    # so re-checking each template file on every include only costs time.
+    "auto_reload": False,
     "trim_blocks": True,
     "lstrip_blocks": True,
     "extensions": [],

@@ -4,8 +4,11 @@ Cleaning at read time (not in templates) means every later step and the
 content cache only ever see safe HTML.
 """
 
+import os
+
 from pelican import signals
 
+from . import prefetch
 from .reader import SafeMarkdownReader
 from .sanitize import sanitize
 
@@ -17,7 +20,28 @@ def use_safe_reader(readers):
         readers.reader_classes[extension] = SafeMarkdownReader
 
 
+def prefetch_articles(generator):
+    """Convert the articles' Markdown on every core before Pelican reads them.
+
+    ``SAFE_MARKDOWN_WORKERS`` (default: one per CPU; 1 turns it off).
+    """
+    settings = generator.settings
+    if not settings.get("SAFE_MARKDOWN_REUSE_CONVERTER", True):
+        return
+    workers = settings.get("SAFE_MARKDOWN_WORKERS") or os.cpu_count() or 1
+    extensions = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
+    paths = [
+        os.path.abspath(os.path.join(generator.path, f))
+        for f in generator.get_files(
+            settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
+        )
+        if f.endswith(extensions)
+    ]
+    prefetch.prefetch(paths, settings["MARKDOWN"], workers)
+
+
 def register():
     # readers_init runs before the reader instances are created, so our class
     # replaces Pelican's for every Markdown extension.
     signals.readers_init.connect(use_safe_reader)
+    signals.article_generator_init.connect(prefetch_articles)

@@ -6,11 +6,10 @@ import re
 from markdown import Markdown
 from markupsafe import Markup, escape
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
-from pelican.utils import SafeDatetime, pelican_open
-
+from pelican.utils import SafeDatetime
 from vietnamese.text import nfc
 
-from .sanitize import sanitize
+from . import prefetch
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +100,16 @@ class SafeMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._source_path = source_path
-        if self._converter is None or not self.settings.get(
-            "SAFE_MARKDOWN_REUSE_CONVERTER", True
-        ):
-            self._converter = Markdown(**self.settings["MARKDOWN"])
-        md = self._md = self._converter
-        md.reset()
-        with pelican_open(source_path) as text:
-            content = md.convert(text)
-        metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
-        return sanitize(nfc(content)), metadata
+        markdown_settings = self.settings["MARKDOWN"]
+        reuse = self.settings.get("SAFE_MARKDOWN_REUSE_CONVERTER", True)
+        print_ = prefetch.fingerprint(markdown_settings)
+        cached = prefetch.lookup(source_path, print_) if reuse else None
+        if cached is None:
+            if self._converter is None or not reuse:
+                self._converter = Markdown(**markdown_settings)
+            self._md = self._converter
+            cached = prefetch.convert(self._converter, source_path)
+            if reuse:
+                prefetch.remember(source_path, print_, *cached)
+        content, meta = cached
+        return content, self._parse_metadata(meta) if meta else {}
