@@ -1,0 +1,156 @@
+"""Fast dev-server rebuilds: reuse unchanged content, skip unchanged pages.
+
+Only a process that builds more than once (``pelican -r``, ``make
+devserver``) gains anything; a one-shot build behaves exactly as without
+this plugin.  ``INCREMENTAL = False`` turns it off.  The rules of what is
+kept are in :mod:`incremental.core`; tests build a site, edit it, rebuild
+in the same process and compare with a fresh build byte for byte.
+"""
+
+import hashlib
+import os
+
+from pelican import signals
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from .core import Ledger, Store, file_stamp, site_fingerprint, text_digest, tree_stamp
+
+# One process may build several sites (tests do): keep state per output folder.
+_LEDGERS: dict[str, Ledger] = {}
+_STORES: dict[tuple, Store] = {}
+_PENDING: dict[str, tuple[Ledger, str]] = {}
+CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
+
+
+def enabled(settings) -> bool:
+    return settings.get("INCREMENTAL", True)
+
+
+def _context_key(settings) -> tuple:
+    """What reused content objects depend on besides their own file."""
+    content = settings["PATH"]
+    markdown_suffixes = (".md", ".markdown", ".mkd", ".mdown")
+    return (
+        id(settings),
+        tree_stamp(content, skip_suffixes=markdown_suffixes),
+        tree_stamp(settings["THEME"]),
+    )
+
+
+def reuse_content(generator):
+    """Serve unchanged articles and pages from the previous build."""
+    settings = generator.settings
+    if not enabled(settings):
+        return
+    store = _STORES.setdefault((settings["PATH"], settings["OUTPUT_PATH"]), Store())
+    context_key = _context_key(settings)
+
+    def get_cached_data(filename, default=None):
+        obj = store.get(os.path.join(generator.path, filename), context_key)
+        if obj is None:
+            return default
+        obj._context = generator.context
+        return obj
+
+    def cache_data(filename, data):
+        store.put(os.path.join(generator.path, filename), context_key, data)
+
+    generator.get_cached_data = get_cached_data
+    generator.cache_data = cache_data
+
+
+class _KeyedTemplate:
+    """A template that renders only when its page's key has changed."""
+
+    def __init__(self, template, writer):
+        self._template, self._writer = template, writer
+        self.name = template.name
+
+    def render(self, localcontext):
+        writer = self._writer
+        name = localcontext["output_file"]
+        path = sanitised_join(writer.output_path, name)
+        key = writer.page_key(self.name, name, localcontext)
+        if writer.ledger.unchanged(path, key):
+            writer.unchanged.add(path)
+            return ""
+        _PENDING[path] = (writer.ledger, key)
+        return self._template.render(localcontext)
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, leaving pages whose inputs did not change alone."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.ledger = _LEDGERS.setdefault(os.path.abspath(output_path), Ledger())
+        self.unchanged: set[str] = set()
+        self._site = None
+
+    def site_key(self, context) -> str:
+        if self._site is None:
+            contents = [
+                obj
+                for key in (
+                    "articles",
+                    "drafts",
+                    "pages",
+                    "hidden_pages",
+                    "draft_pages",
+                )
+                for obj in context.get(key, ())
+            ]
+            self._site = site_fingerprint(
+                contents, [repr(k) for k in _context_key(self.settings)]
+            )
+        return self._site
+
+    def page_key(self, template_name: str, name: str, localcontext) -> str:
+        own = []
+        for key in ("article", "page"):
+            obj = localcontext.get(key)
+            body = getattr(obj, "_content", None)
+            if isinstance(body, str):
+                own.append(text_digest(body))
+        listing = localcontext.get("articles_page")
+        if listing is not None:
+            own.append(f"{listing.number}/{listing.paginator.num_pages}")
+        parts = [self.site_key(localcontext), template_name, name, *own]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if enabled(self.settings) and template is not None:
+            template = _KeyedTemplate(template, self)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self.unchanged:
+            self.unchanged.discard(filename)
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override=override)
+
+
+def record_written(path, context=None):
+    pending = _PENDING.pop(path, None)
+    if pending is not None:
+        ledger, key = pending
+        ledger.record(path, key)
+
+
+def use_writer(pelican):
+    return IncrementalWriter
+
+
+def register():
+    signals.article_generator_init.connect(reuse_content)
+    signals.page_generator_init.connect(reuse_content)
+    signals.get_writer.connect(use_writer)
+    signals.content_written.connect(record_written)
+
+
+__all__ = ["IncrementalWriter", "file_stamp", "register"]

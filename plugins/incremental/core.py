@@ -1,0 +1,114 @@
+"""What a dev-server rebuild can keep from the previous build (no Pelican here).
+
+A rebuild after one edit should not redo the whole site.  Two things are kept
+in memory between builds of one process (``pelican -r``):
+
+- the content objects of unchanged source files (:class:`Store`), as
+  Pelican's own content cache does, but without pickling to disk;
+- for every page written, a key of everything the page is made from
+  (:class:`Ledger`); a page whose key and file are unchanged is not
+  rendered again.
+
+The key of a page is the site's fingerprint (every content object's public
+data, the theme and the content folder's other files) plus the page's own
+content.  Editing one report's body therefore re-renders that report's page
+only; editing a title, a summary, a ward, adding or removing a report
+changes the site fingerprint and re-renders everything, which is correct
+by construction rather than by guessing which listing shows what.
+"""
+
+import hashlib
+import os
+from collections.abc import Iterable
+
+# Attributes of a content object that are not "what a listing shows":
+# the body (hashed separately where pages show it), the build context, the
+# settings and the metadata dict (its values are attributes too).
+PRIVATE = frozenset({"_content", "_context", "settings", "metadata", "_summary"})
+
+
+def file_stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def tree_stamp(root: str, skip_suffixes: tuple[str, ...] = ()) -> str:
+    """A digest of the names and stamps of every file under ``root``."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(skip_suffixes):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(f"{path}\0{file_stamp(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
+
+
+def public_data(obj) -> str:
+    """What templates can show of a content object, besides its body."""
+    parts = [type(obj).__name__]
+    for name, value in sorted(vars(obj).items()):
+        if name not in PRIVATE:
+            parts.append(f"{name}={value!r}")
+    summary = vars(obj).get("_summary")
+    if summary is not None:
+        parts.append(f"summary={summary!r}")
+    else:  # the summary is cut from the body: the body is public data
+        parts.append(text_digest(vars(obj).get("_content") or ""))
+    return "\x1f".join(parts)
+
+
+def site_fingerprint(contents: Iterable, extra: Iterable[str]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for item in extra:
+        digest.update(item.encode() + b"\x1e")
+    for obj in contents:
+        digest.update(public_data(obj).encode("utf-8", "surrogatepass") + b"\x1e")
+    return digest.hexdigest()
+
+
+class Store:
+    """Content objects of source files, reused while the file and context hold."""
+
+    def __init__(self):
+        self._items: dict[str, tuple] = {}
+
+    def get(self, path: str, context_key: object):
+        entry = self._items.get(path)
+        if entry is None or entry[1] != context_key or entry[0] != file_stamp(path):
+            return None
+        return entry[2]
+
+    def put(self, path: str, context_key: object, obj) -> None:
+        stamp = file_stamp(path)
+        if stamp is None:
+            self._items.pop(path, None)
+        else:
+            self._items[path] = (stamp, context_key, obj)
+
+
+class Ledger:
+    """Which key each written file was rendered from."""
+
+    def __init__(self):
+        self._written: dict[str, tuple[str, tuple | None]] = {}
+
+    def unchanged(self, path: str, key: str) -> bool:
+        entry = self._written.get(path)
+        return entry is not None and entry[0] == key and entry[1] == file_stamp(path)
+
+    def record(self, path: str, key: str) -> None:
+        self._written[path] = (key, file_stamp(path))
+
+    def forget(self, path: str) -> None:
+        self._written.pop(path, None)

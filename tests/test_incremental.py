@@ -1,0 +1,162 @@
+"""Dev-server rebuilds that skip unchanged work give exactly a fresh build."""
+
+import os
+
+import pytest
+from conftest import build, settings_for
+from incremental.core import Ledger, public_data
+from pelican import Pelican
+from test_reader import assert_same_tree
+
+REPORT = """Title: {title}
+Date: 2024-0{month}-1{n} 08:00
+Ward: {ward}
+Topics: QP-AN
+Authors: Minh Tâm
+Summary: Tóm tắt bài {n}.
+
+Đoạn đầu của bài {n}.
+
+Đoạn cuối của bài {n}.
+"""
+WARDS = ["Nghi Hòa", "Nghi Hải", "Thu Thủy"]
+
+
+def reports() -> dict[str, str]:
+    return {
+        f"b{n}.md": REPORT.format(
+            title=f"Bài số {n}", month=n % 3 + 1, n=n, ward=WARDS[n % 3]
+        )
+        for n in range(7)
+    }
+
+
+def stamps(folder):
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+class Dev:
+    """Two long-lived Pelicans, as `pelican -r` keeps one: with and without."""
+
+    def __init__(self, content, tmp_path):
+        self.content, self.tmp_path = content, tmp_path
+        self.out, self.plain = tmp_path / "dev", tmp_path / "plain"
+        self.pelicans = [
+            Pelican(settings_for(content, self.out, DEFAULT_PAGINATION=2)),
+            Pelican(
+                settings_for(
+                    content, self.plain, DEFAULT_PAGINATION=2, INCREMENTAL=False
+                )
+            ),
+        ]
+        self.run()
+
+    def run(self):
+        for pelican in self.pelicans:
+            pelican.run()
+
+    def check(self, name="fresh") -> int:
+        """Same output as without the plugin, and as a fresh build where it has files.
+
+        Pelican's dev server leaves pages of renamed reports in place, with
+        or without this plugin; a fresh build has none.
+        """
+        count = assert_same_tree(self.out, self.plain)
+        fresh = self.tmp_path / name
+        build(self.content, fresh, DEFAULT_PAGINATION=2, INCREMENTAL=False)
+        for path in fresh.rglob("*"):
+            if path.is_file():
+                kept = self.out / path.relative_to(fresh)
+                assert kept.read_bytes() == path.read_bytes(), path
+        return count
+
+
+@pytest.fixture
+def dev(tmp_path, make_content):
+    return Dev(make_content(reports()), tmp_path)
+
+
+def test_body_edit_rewrites_only_that_report(dev, tmp_path):
+    before = stamps(dev.out)
+    edit(dev.content / "tin-tuc/b3.md", "Đoạn cuối của bài 3.", "Đoạn cuối đã sửa.")
+    dev.run()
+    after = stamps(dev.out)
+    rewritten = sorted(
+        p for p in after if p.endswith(".html") and after[p] != before.get(p)
+    )
+    assert rewritten == ["tin-tuc/2024/01/bai-so-3/index.html"]
+    assert "Đoạn cuối đã sửa." in (dev.out / rewritten[0]).read_text(encoding="utf-8")
+    assert dev.check() >= 10
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("b5.md", "Title: Bài số 5", "Title: Bài số năm"),  # shown in listings
+        ("b5.md", "Summary: Tóm tắt bài 5.", "Summary: Tóm tắt mới."),
+        ("b5.md", "Ward: Thu Thủy", "Ward: Nghi Hòa"),  # moves between wards
+        ("b5.md", "Authors: Minh Tâm", "Authors: Hồng Nhung"),
+    ],
+)
+def test_listing_data_edit_matches_a_fresh_build(dev, tmp_path, change):
+    name, old, new = change
+    edit(dev.content / "tin-tuc" / name, old, new)
+    dev.run()
+    assert dev.check() >= 10
+
+
+def test_new_report_and_registry_edit_match_a_fresh_build(dev, tmp_path):
+    (dev.content / "tin-tuc/b9.md").write_text(
+        REPORT.format(title="Bài mới", month=4, n=9, ward="Nghi Hải"), encoding="utf-8"
+    )
+    dev.run()
+    assert dev.check() >= 10
+    edit(
+        dev.content / "data/registry.toml",
+        'full_name = "phường Nghi Hải"',
+        'full_name = "phường Nghi Hải mới"',
+    )
+    dev.run()
+    page = dev.out / "tin-tuc/2024/02/bai-so-1/index.html"
+    assert "Nghi Hải mới" in page.read_text(encoding="utf-8")
+    assert dev.check("again") >= 10
+
+
+def test_a_one_shot_build_is_unaffected(tmp_path, make_content):
+    content = make_content(reports())
+    build(content, tmp_path / "on")
+    build(content, tmp_path / "off", INCREMENTAL=False)
+    assert assert_same_tree(tmp_path / "on", tmp_path / "off") >= 10
+
+
+def test_ledger_needs_same_key_and_untouched_file(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text("x")
+    ledger = Ledger()
+    ledger.record(str(page), "k1")
+    assert ledger.unchanged(str(page), "k1")
+    assert not ledger.unchanged(str(page), "k2")
+    os.utime(page, ns=(1, 1))  # someone touched the output
+    assert not ledger.unchanged(str(page), "k1")
+
+
+def test_public_data_leaves_out_body_only_when_summary_is_given():
+    class Doc:
+        pass
+
+    a, b = Doc(), Doc()
+    a._content, b._content = "một", "hai"
+    a._summary = b._summary = "tóm tắt"
+    assert public_data(a) == public_data(b)
+    del a._summary, b._summary
+    assert public_data(a) != public_data(b)
