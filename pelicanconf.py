@@ -30,7 +30,7 @@ PLUGINS = [
     "vietnamese",
     "safe_markdown",
     "portal",
-    "incremental",
+    "buildspeed",
 ]
 
 # Dev builds warn about content problems and go on; publishconf.py makes

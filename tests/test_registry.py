@@ -98,13 +98,17 @@ class _Item:
         return f"tin-tuc/2024/01/{self.slug}/index.html"
 
 
-def test_colliding_slugs_are_numbered_in_source_order():
+@pytest.mark.parametrize("slug_in_address", [True, False])
+def test_colliding_slugs_are_numbered_in_source_order(slug_in_address):
     from portal.urls import unique_slugs
 
     a, b, c = _Item("hoi-nghi", "b.md"), _Item("hoi-nghi", "a.md"), _Item("x", "c.md")
     taken = _Item("hoi-nghi-2", "d.md")
     changes = unique_slugs(
-        [a, b, c, taken], address=lambda i: i.save_as, source=lambda i: i.source
+        [a, b, c, taken],
+        address=lambda i: i.save_as,
+        source=lambda i: i.source,
+        slug_in_address=slug_in_address,
     )
     assert (b.slug, a.slug, c.slug, taken.slug) == (
         "hoi-nghi",

@@ -56,6 +56,8 @@ def resolve_articles(generator):
         generator.articles + generator.drafts,
         address=lambda a: a.save_as,
         source=lambda a: a.source_path,
+        slug_in_address="{slug}" in settings["ARTICLE_SAVE_AS"]
+        and "{slug}" in settings["DRAFT_SAVE_AS"],
     ):
         report(
             context,

@@ -30,13 +30,10 @@ def prefetch_articles(generator):
         return
     workers = settings.get("SAFE_MARKDOWN_WORKERS") or os.cpu_count() or 1
     extensions = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
-    paths = [
-        os.path.abspath(os.path.join(generator.path, f))
-        for f in generator.get_files(
-            settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
-        )
-        if f.endswith(extensions)
-    ]
+    roots = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
+    # A plain walk, not Pelican's get_files (3x slower): converting a file
+    # Pelican then ignores costs a little time, never a wrong page.
+    paths = prefetch.markdown_files(roots, extensions)
     prefetch.prefetch(paths, settings["MARKDOWN"], workers)
 
 

@@ -37,6 +37,20 @@ def stamp(path: str) -> tuple[int, int, int]:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
+def markdown_files(roots: Iterable[str], extensions: tuple[str, ...]) -> list[str]:
+    """Absolute paths of the files under ``roots`` with one of ``extensions``."""
+    found = []
+    for root in roots:
+        for folder, dirs, files in os.walk(os.path.abspath(root)):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [
+                os.path.join(folder, f)
+                for f in files
+                if f.endswith(extensions) and not f.startswith(".")
+            ]
+    return found
+
+
 def fingerprint(markdown_settings: dict) -> str:
     return repr(sorted(markdown_settings.items(), key=lambda kv: kv[0]))
 

@@ -8,6 +8,7 @@ that they are one ward or one topic; ``fold`` also drops the marks (and turns
 """
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -50,6 +51,7 @@ def clean_spaces(text: str) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+@functools.lru_cache(maxsize=16384)
 def name_key(text: str) -> str:
     """Key under which spelling variants of one name are equal.
 

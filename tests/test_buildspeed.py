@@ -3,8 +3,8 @@
 import os
 
 import pytest
+from buildspeed.rebuild import Ledger, public_data
 from conftest import build, settings_for
-from incremental.core import Ledger, public_data
 from pelican import Pelican
 from test_reader import assert_same_tree
 
