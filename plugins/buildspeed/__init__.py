@@ -8,7 +8,9 @@ kept are in :mod:`buildspeed.rebuild`; tests build a site, edit it, rebuild
 in the same process and compare with a fresh build byte for byte.
 """
 
+import contextlib
 import hashlib
+import io
 import os
 
 from pelican import signals
@@ -28,6 +30,7 @@ from .rebuild import (
 _LEDGERS: dict[str, Ledger] = {}
 _STORES: dict[tuple, Store] = {}
 _PENDING: dict[str, tuple[Ledger, str]] = {}
+_MEMO = ("override_url", "override_save_as")
 CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
 
@@ -59,6 +62,8 @@ def reuse_content(generator):
         if obj is None:
             return default
         obj._context = generator.context
+        for name in _MEMO:  # the slug may change in this build (renumbering)
+            vars(obj).pop(name, None)
         return obj
 
     def cache_data(filename, data):
@@ -139,7 +144,7 @@ class IncrementalWriter(Writer):
         if filename in self.unchanged:
             self.unchanged.discard(filename)
             self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)
+            return contextlib.nullcontext(io.StringIO())
         return super()._open_w(filename, encoding, override=override)
 
 
@@ -168,6 +173,22 @@ def fast_author_lists(generator):
     generator.authors[:] = [(a, _Members(arts)) for a, arts in generator.authors]
 
 
+def memoize_addresses(generator):
+    """Pelican formats an article's URL anew (metadata copy, two relpaths,
+    two strftimes) every time a template or the writer asks for it; once
+    every plugin has settled the slugs, keep each article's address.
+
+    ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
+    later write replace the file, which cannot happen here because the
+    portal plugin gives every report a distinct address first.
+    """
+    if not enabled(generator.settings):
+        return
+    for article in generator.articles + generator.translations:
+        url, save_as = article.url, article.save_as
+        article.override_url, article.override_save_as = url, save_as
+
+
 def use_writer(pelican):
     return IncrementalWriter
 
@@ -177,6 +198,7 @@ def register():
     signals.page_generator_init.connect(reuse_content)
     signals.get_writer.connect(use_writer)
     signals.article_generator_finalized.connect(fast_author_lists)
+    signals.article_generator_finalized.connect(memoize_addresses)
     signals.content_written.connect(record_written)
 
 
