@@ -114,6 +114,46 @@ def rebuild(content: Path, output: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def plugin_times(content: Path, output: Path) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    out = subprocess.run(
+        [
+            PYTHON,
+            str(BENCH / "plugin_times.py"),
+            str(ROOT / "pelicanconf.py"),
+            str(content),
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# Handlers that do Pelican's own work sooner rather than add work.
+REPLACES = {"safe_markdown": "reads the Markdown on every core (Pelican's reading)"}
+
+
+def plugin_table(shares: dict[int, dict]) -> str:
+    lines = [
+        "",
+        "Each plugin's own time (its signal handlers, `bench/plugin_times.py`), "
+        "share of that build:",
+        "",
+        "| Plugin | N | seconds | share of build | note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for n, result in shares.items():
+        for name, secs in result["plugins"].items():
+            lines.append(
+                f"| {name} | {n:,} | {secs:.2f} | {secs / result['total']:.1%} "
+                f"| {REPLACES.get(name, '')} |"
+            )
+    return "\n".join(lines)
+
+
 def median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -221,11 +261,12 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
     args = ap.parse_args()
     sizes = [1000] if args.quick else [1000, 10000]
-    rows = []
+    rows, shares = [], {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for n in sizes:
             rows += run_size(n, args.repeat, Path(tmp), photos=(n == 1000))
-    text = table(rows, args.repeat)
+            shares[n] = plugin_times(Path(tmp) / f"c{n}", Path(tmp) / "o-plugins")
+    text = table(rows, args.repeat) + "\n" + plugin_table(shares)
     print(text)
     if not args.no_write:
         write_doc(text)

@@ -1,0 +1,46 @@
+"""One build with every plugin's signal handlers timed; prints JSON.
+
+    python bench/plugin_times.py pelicanconf.py CONTENT OUTPUT
+
+Pelican calls plugins through blinker signals; this wraps ``Signal.send`` so
+each receiver's time is added to its plugin (top-level package of the
+receiver's module). The readers and writers plugins install are timed with
+the build itself (they replace Pelican's work rather than add to it), so the
+figure is each plugin's *own* added time: what the build would save without
+its handlers.
+"""
+
+import json
+import sys
+import time
+from collections import defaultdict
+
+from blinker.base import Signal
+from pelican import Pelican
+from pelican.settings import read_settings
+
+TIMES: dict[str, float] = defaultdict(float)
+
+
+def _timed_send(self, sender=None, /, *, _async_wrapper=None, **kwargs):
+    results = []
+    for receiver in self.receivers_for(sender):
+        start = time.perf_counter()
+        results.append((receiver, receiver(sender, **kwargs)))
+        plugin = getattr(receiver, "__module__", "?").split(".")[0]
+        TIMES[plugin] += time.perf_counter() - start
+    return results
+
+
+def main(conf: str, content: str, output: str) -> None:
+    settings = read_settings(conf, override={"PATH": content, "OUTPUT_PATH": output})
+    Signal.send = _timed_send
+    start = time.perf_counter()
+    Pelican(settings).run()
+    total = time.perf_counter() - start
+    plugins = {k: v for k, v in sorted(TIMES.items()) if not k.startswith("pelican")}
+    print(json.dumps({"total": total, "plugins": plugins}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
