@@ -30,6 +30,7 @@ PLUGINS = [
     "vietnamese",
     "safe_markdown",
     "portal",
+    "taxonomy",
     "buildspeed",
 ]
 
@@ -93,6 +94,9 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+# Ward and topic feeds (plugins/taxonomy) are written in every build; feeds
+# carry the latest reports only, which is what feed readers poll for.
+FEED_MAX_ITEMS = 20
 
 RELATIVE_URLS = True
 CACHE_CONTENT = False

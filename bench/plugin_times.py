@@ -4,7 +4,8 @@
 
 Pelican calls plugins through blinker signals; this wraps ``Signal.send`` so
 each receiver's time is added to its plugin (top-level package of the
-receiver's module). The readers and writers plugins install are timed with
+receiver's module), and so is the time of any generator a plugin adds
+(its term pages, say). The readers and writers plugins install are timed with
 the build itself (they replace Pelican's work rather than add to it), so the
 figure is each plugin's *own* added time: what the build would save without
 its handlers.
@@ -22,13 +23,36 @@ from pelican.settings import read_settings
 TIMES: dict[str, float] = defaultdict(float)
 
 
+def _timed(function, plugin):
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            TIMES[plugin] += time.perf_counter() - start
+
+    timed.timed = True
+    return timed
+
+
+def _time_generator(cls, plugin):
+    """A plugin's own generator (get_generators) counts as the plugin's time."""
+    for name in ("generate_context", "generate_output"):
+        method = cls.__dict__.get(name)
+        if method is not None and not getattr(method, "timed", False):
+            setattr(cls, name, _timed(method, plugin))
+
+
 def _timed_send(self, sender=None, /, *, _async_wrapper=None, **kwargs):
     results = []
     for receiver in self.receivers_for(sender):
         start = time.perf_counter()
-        results.append((receiver, receiver(sender, **kwargs)))
+        result = receiver(sender, **kwargs)
         plugin = getattr(receiver, "__module__", "?").split(".")[0]
         TIMES[plugin] += time.perf_counter() - start
+        if isinstance(result, type) and hasattr(result, "generate_output"):
+            _time_generator(result, plugin)
+        results.append((receiver, result))
     return results
 
 

@@ -191,3 +191,19 @@ def test_reports_sharing_a_title_get_distinct_addresses(tmp_path, make_content, 
         "content/tin-tuc/a.md; tạm dùng 'tin-thu-2' — thêm dòng 'Slug: tin-thu-2' "
         "(hoặc một tên khác) vào bài"
     ]
+
+
+def test_dev_server_shows_an_unfixed_problem_on_every_build(
+    tmp_path, make_content, caplog
+):
+    from conftest import settings_for
+    from pelican import Pelican
+
+    content = make_content({"a.md": ARTICLE.format(ward="Nghi Hoa", topics="QP-AN")})
+    pelican = Pelican(settings_for(content, tmp_path / "out"))
+    pelican.run()
+    pelican.run()
+    messages = [
+        m for m in warnings_logged(caplog.records, pelican.settings) if "Nghi Hoa" in m
+    ]
+    assert len(messages) == 2

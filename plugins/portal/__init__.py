@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from pelican import signals
+from pelican.log import LimitFilter
 
 from .metadata import resolve
 from .problems import Problem, report, stop_if_strict
@@ -74,6 +75,13 @@ def resolve_articles(generator):
         )
 
 
+def show_problems_again(generator):
+    """Pelican hides any warning it has already logged in this process, so
+    the dev server's next build would hide a problem the editor has not
+    fixed yet.  Each build starts with a clean slate."""
+    LimitFilter._raised_messages.clear()
+
+
 def check_strict(generators):
     """Stop a strict build on content errors, before any page is written."""
     if generators:
@@ -81,6 +89,7 @@ def check_strict(generators):
 
 
 def register():
+    signals.article_generator_init.connect(show_problems_again)
     # pretaxonomy: articles are read and sorted into published and drafts but
     # not yet grouped, so later plugins group the canonical wards and topics.
     signals.article_generator_pretaxonomy.connect(resolve_articles)

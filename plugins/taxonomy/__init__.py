@@ -1,0 +1,158 @@
+"""Pages for every ward, year and topic, with feeds and breadcrumbs.
+
+``/phuong/{slug}/``, ``/nam/{yyyy}/``, ``/chu-de/{slug}/`` and their
+indexes, paginated like Pelican's own tag pages; an Atom feed per ward and
+per topic.  The grouping is :mod:`taxonomy.core`; this module only hands the
+groups to Pelican.  Settings (defaults below) may change every address.
+"""
+
+from pelican import signals
+from pelican.generators import Generator
+from vietnamese.text import capitalize_first
+
+from .core import Term, counts_by_year, group, order_key
+
+DEFAULTS = {
+    "WARD_URL": "phuong/{slug}/",
+    "WARD_SAVE_AS": "phuong/{slug}/index.html",
+    "WARDS_URL": "phuong/",
+    "WARDS_SAVE_AS": "phuong/index.html",
+    "WARD_FEED_ATOM": "phuong/{slug}/atom.xml",
+    "YEAR_URL": "nam/{slug}/",
+    "YEAR_SAVE_AS": "nam/{slug}/index.html",
+    "YEARS_URL": "nam/",
+    "YEARS_SAVE_AS": "nam/index.html",
+    "TOPIC_URL": "chu-de/{slug}/",
+    "TOPIC_SAVE_AS": "chu-de/{slug}/index.html",
+    "TOPICS_URL": "chu-de/",
+    "TOPICS_SAVE_AS": "chu-de/index.html",
+    "TOPIC_FEED_ATOM": "chu-de/{slug}/atom.xml",
+    "TAXONOMY_PAGINATION": None,  # None: DEFAULT_PAGINATION
+}
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def _term(settings, kind, name, slug, obj, articles):
+    prefix = kind.upper()
+    feed = settings.get(f"{prefix}_FEED_ATOM", DEFAULTS.get(f"{prefix}_FEED_ATOM"))
+    return Term(
+        kind=kind,
+        name=name,
+        slug=slug,
+        url=setting(settings, f"{prefix}_URL").format(slug=slug),
+        save_as=setting(settings, f"{prefix}_SAVE_AS").format(slug=slug),
+        obj=obj,
+        articles=articles,
+        feed_url=feed.format(slug=slug) if feed else "",
+    )
+
+
+def build_terms(generator):
+    """Group the published reports; put the terms in the context and on articles."""
+    settings, context = generator.settings, generator.context
+    registry = context.get("registry")
+    articles = sorted(generator.articles, key=order_key)
+    wards, years, topics = group(
+        articles,
+        registry.wards if registry else [],
+        registry.topics if registry else [],
+    )
+    ward_terms = {
+        w: _term(settings, "ward", w.name, w.slug, w, arts) for w, arts in wards.items()
+    }
+    for term in ward_terms.values():
+        term.feed_title = capitalize_first(term.obj.full_name)
+    year_terms = {
+        y: _term(settings, "year", str(y), str(y), y, arts) for y, arts in years.items()
+    }
+    topic_terms = {
+        t: _term(settings, "topic", t.name, t.slug, t, arts)
+        for t, arts in topics.items()
+    }
+    for article in generator.articles:
+        ward = getattr(article, "ward", None)
+        article.ward_term = ward_terms.get(ward) if ward is not None else None
+        article.year_term = year_terms.get(article.date.year)
+        article.topic_terms = [
+            topic_terms[t] for t in getattr(article, "topics", None) or ()
+        ]
+    context["wards"] = list(ward_terms.values())
+    context["years"] = list(year_terms.values())
+    context["topics_index"] = list(topic_terms.values())
+    # Every registry ward, with or without reports, for /phuong/.
+    context["all_wards"] = [
+        (w, ward_terms.get(w)) for w in (registry.wards if registry else [])
+    ]
+    context["WARDS_URL"] = setting(settings, "WARDS_URL")
+    context["YEARS_URL"] = setting(settings, "YEARS_URL")
+    context["TOPICS_URL"] = setting(settings, "TOPICS_URL")
+
+
+class TaxonomyGenerator(Generator):
+    """Writes the term pages, indexes and feeds after the articles exist."""
+
+    def generate_context(self):
+        pass
+
+    def _paginated(self):
+        templates = dict(self.settings.get("PAGINATED_TEMPLATES", {}))
+        per_page = setting(self.settings, "TAXONOMY_PAGINATION")
+        for name in ("ward", "year", "topic"):
+            templates.setdefault(name, per_page)
+        self.settings["PAGINATED_TEMPLATES"] = templates
+
+    def generate_output(self, writer):
+        self._paginated()
+        context = self.context
+        for kind, key in (
+            ("ward", "wards"),
+            ("year", "years"),
+            ("topic", "topics_index"),
+        ):
+            template = self.get_template(kind)
+            for term in context.get(key, ()):
+                writer.write_file(
+                    term.save_as,
+                    template,
+                    context,
+                    url=term.url,
+                    term=term,
+                    articles=term.articles,
+                    template_name=kind,
+                    relative_urls=self.settings["RELATIVE_URLS"],
+                    page_name=term.url.rstrip("/") or "index",
+                    blog=True,
+                    **{kind: term},
+                )
+                if term.feed_url:
+                    writer.write_feed(
+                        term.articles,
+                        context,
+                        term.feed_url,
+                        url=term.feed_url,
+                        feed_title=term.feed_title,
+                    )
+        for name, key in (("wards", "WARDS"), ("years", "YEARS"), ("topics", "TOPICS")):
+            save_as = setting(self.settings, f"{key}_SAVE_AS")
+            if save_as:
+                writer.write_file(
+                    save_as,
+                    self.get_template(name),
+                    context,
+                    url=setting(self.settings, f"{key}_URL"),
+                    page_name=name,
+                    relative_urls=self.settings["RELATIVE_URLS"],
+                    year_counts=counts_by_year(context.get("articles", ())),
+                )
+
+
+def get_generators(pelican):
+    return TaxonomyGenerator
+
+
+def register():
+    signals.article_generator_finalized.connect(build_terms)
+    signals.get_generators.connect(get_generators)
