@@ -31,6 +31,7 @@ PLUGINS = [
     "safe_markdown",
     "portal",
     "taxonomy",
+    "awards",
     "buildspeed",
 ]
 

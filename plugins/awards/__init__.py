@@ -1,0 +1,167 @@
+"""Award tallies counted from the reports: article box, /khen-thuong/, open data.
+
+The parser (:mod:`awards.parser`) and the sums (:mod:`awards.summary`) are
+pure; this module reads each article's body once (cached by its text, so
+dev rebuilds parse only edited reports), applies the editor's ``Awards:``
+line when given, reports disagreements, and writes the page and the files.
+"""
+
+import hashlib
+import os
+
+from pelican import signals
+from pelican.generators import Generator
+from portal.problems import Problem, report, stop_if_strict
+
+from .parser import Tally, parse_awards, parse_metadata
+from .summary import Row, plain_text, summarize, to_csv, to_json
+
+DEFAULTS = {
+    "AWARDS_URL": "khen-thuong/",
+    "AWARDS_SAVE_AS": "khen-thuong/index.html",
+    "AWARDS_JSON": "khen-thuong/khen-thuong.json",
+    "AWARDS_CSV": "khen-thuong/khen-thuong.csv",
+}
+_PARSED: dict[str, Tally] = {}  # body digest -> tally
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def _tally_of(body: str) -> Tally:
+    key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
+    key = key.hexdigest()
+    if key not in _PARSED:
+        _PARSED[key] = parse_awards(plain_text(body))
+    return _PARSED[key]
+
+
+def _fmt(c: int, i: int) -> str:
+    return f"{c} tập thể, {i} cá nhân"
+
+
+def count_awards(generator):
+    settings, context = generator.settings, generator.context
+    folder = os.path.basename(os.path.normpath(settings["PATH"]))
+    rows = []
+    for article in generator.articles + generator.drafts:
+        path = f"{folder}/{article.relative_source_path}"
+        found = _tally_of(article._content or "")
+        tally = Tally(
+            found.collectives,
+            found.individuals,
+            found.unsplit,
+            list(found.forms),
+            list(found.givers),
+            list(found.sentences),
+            list(found.unsure),
+        )
+        stated = article.metadata.get("awards")
+        if stated is not None:
+            value = parse_metadata(stated)
+            if value is None:
+                report(
+                    context,
+                    Problem(
+                        path,
+                        "Awards",
+                        f"không đọc được '{stated}'",
+                        "viết theo mẫu 'Awards: 01 tập thể, 04 cá nhân' "
+                        "(hoặc 'Awards: 0')",
+                    ),
+                )
+            else:
+                if value != (found.collectives, found.individuals) or found.unsplit:
+                    report(
+                        context,
+                        Problem(
+                            path,
+                            "Awards",
+                            f"dòng Awards ghi {_fmt(*value)} nhưng trong bài đếm được "
+                            f"{_fmt(found.collectives, found.individuals)}"
+                            + (
+                                f" và {found.unsplit} lượt chưa tách"
+                                if found.unsplit
+                                else ""
+                            ),
+                            "kiểm tra lại; trang web dùng số trên dòng Awards",
+                            error=False,
+                        ),
+                    )
+                tally.collectives, tally.individuals = value
+                tally.unsplit, tally.unsure = 0, []
+        for sentence in tally.unsure:
+            report(
+                context,
+                Problem(
+                    path,
+                    "Awards",
+                    f"không chắc số được khen thưởng trong câu: “{sentence}”",
+                    "ghi rõ số (ví dụ '02 tập thể, 05 cá nhân') hoặc thêm dòng "
+                    "'Awards: ...' ở đầu bài",
+                    error=False,
+                ),
+            )
+        article.awards = tally
+        ward = getattr(article, "ward", None)
+        if tally.total and ward is not None and article in generator.articles:
+            rows.append(
+                Row(
+                    url=article.url,
+                    title=article.title,
+                    date=article.date.isoformat(),
+                    year=article.date.year,
+                    ward=ward.name,
+                    ward_slug=ward.slug,
+                    tally=tally,
+                )
+            )
+    registry = context.get("registry")
+    order = [(w.slug, w.name) for w in registry.wards] if registry else []
+    context["awards_summary"] = summarize(rows, order)
+    context["AWARDS_URL"] = setting(settings, "AWARDS_URL")
+    context["AWARDS_JSON"] = setting(settings, "AWARDS_JSON")
+    context["AWARDS_CSV"] = setting(settings, "AWARDS_CSV")
+
+
+class AwardsGenerator(Generator):
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        summary = self.context.get("awards_summary")
+        if summary is None:
+            return
+        save_as = setting(self.settings, "AWARDS_SAVE_AS")
+        if save_as:
+            writer.write_file(
+                save_as,
+                self.get_template("awards"),
+                self.context,
+                url=setting(self.settings, "AWARDS_URL"),
+                page_name="khen-thuong",
+                relative_urls=self.settings["RELATIVE_URLS"],
+            )
+        site = self.settings.get("SITEURL", "")
+        for name, render in (("AWARDS_JSON", to_json), ("AWARDS_CSV", to_csv)):
+            target = setting(self.settings, name)
+            if target:
+                path = os.path.join(self.output_path, target)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8", newline="") as f:
+                    f.write(render(summary, site))
+
+
+def check(generators):
+    if generators:
+        stop_if_strict(generators[0].context)
+
+
+def get_generators(pelican):
+    return AwardsGenerator
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(count_awards)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,179 @@
+"""Award tallies added up per ward and year, and written as open data (pure)."""
+
+import csv
+import html
+import io
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+_FIGURE = re.compile(r"<figure\b.*?</figure>|<figcaption\b.*?</figcaption>", re.S)
+_BREAK = re.compile(r"</(p|li|h\d|div|blockquote|tr)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(body_html: str) -> str:
+    """Paragraphs of an article body as lines of text, photos and captions out."""
+    text = _FIGURE.sub("\n", body_html or "")
+    text = _BREAK.sub("\n", text)
+    return html.unescape(_TAG.sub("", text))
+
+
+@dataclass
+class Totals:
+    collectives: int = 0
+    individuals: int = 0
+    unsplit: int = 0
+    articles: int = 0
+
+    def add(self, tally) -> None:
+        self.collectives += tally.collectives
+        self.individuals += tally.individuals
+        self.unsplit += tally.unsplit
+        self.articles += 1
+
+    @property
+    def total(self) -> int:
+        return self.collectives + self.individuals + self.unsplit
+
+    def as_dict(self) -> dict:
+        return {
+            "collectives": self.collectives,
+            "individuals": self.individuals,
+            "unsplit": self.unsplit,
+            "articles": self.articles,
+        }
+
+
+@dataclass
+class Row:
+    url: str
+    title: str
+    date: str  # ISO 8601 with offset
+    year: int
+    ward: str
+    ward_slug: str
+    tally: object  # parser.Tally
+
+    def as_dict(self) -> dict:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+            "ward": self.ward,
+            "collectives": self.tally.collectives,
+            "individuals": self.tally.individuals,
+            "unsplit": self.tally.unsplit,
+            "forms": list(self.tally.forms),
+            "givers": list(self.tally.givers),
+        }
+
+
+@dataclass
+class Summary:
+    rows: list[Row] = field(default_factory=list)
+    by_ward_year: dict = field(default_factory=dict)  # (slug, year) -> Totals
+    by_ward: dict = field(default_factory=dict)  # slug -> Totals
+    by_year: dict = field(default_factory=dict)  # year -> Totals
+    wards: list = field(default_factory=list)  # [(slug, name)] registry order
+    years: list[int] = field(default_factory=list)  # newest first
+
+    @property
+    def max_ward_total(self) -> int:
+        return max((t.total for t in self.by_ward.values()), default=0)
+
+
+def summarize(rows: list[Row], ward_order: list[tuple[str, str]]) -> Summary:
+    """Rows (articles with awards) ordered date, title; totals in one pass."""
+    rows = sorted(rows, key=lambda r: (r.date, r.title, r.url), reverse=True)
+    by_ward_year, by_ward, by_year = (
+        defaultdict(Totals),
+        defaultdict(Totals),
+        defaultdict(Totals),
+    )
+    for row in rows:
+        by_ward_year[(row.ward_slug, row.year)].add(row.tally)
+        by_ward[row.ward_slug].add(row.tally)
+        by_year[row.year].add(row.tally)
+    wards = [(slug, name) for slug, name in ward_order if slug in by_ward]
+    return Summary(
+        rows=rows,
+        by_ward_year=dict(by_ward_year),
+        by_ward=dict(by_ward),
+        by_year=dict(by_year),
+        wards=wards,
+        years=sorted(by_year, reverse=True),
+    )
+
+
+def to_json(summary: Summary, site_url: str = "") -> str:
+    names = dict(summary.wards)
+    data = {
+        "schema": "khen-thuong/1",
+        "articles": [
+            {**r.as_dict(), "url": f"{site_url}/{r.url}"} for r in summary.rows
+        ],
+        "by_ward_year": [
+            {"ward": names[slug], "ward_slug": slug, "year": year, **t.as_dict()}
+            for (slug, year), t in sorted(
+                summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
+            )
+        ],
+        "by_year": [{"year": y, **summary.by_year[y].as_dict()} for y in summary.years],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+CSV_FIELDS = [
+    "kind",
+    "url",
+    "title",
+    "date",
+    "ward",
+    "year",
+    "collectives",
+    "individuals",
+    "unsplit",
+    "forms",
+    "givers",
+]
+
+
+def to_csv(summary: Summary, site_url: str = "") -> str:
+    """One row per article ("article"), then per ward and year ("ward_year")."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in summary.rows:
+        d = r.as_dict()
+        writer.writerow(
+            {
+                "kind": "article",
+                "url": f"{site_url}/{r.url}",
+                "title": r.title,
+                "date": r.date,
+                "ward": r.ward,
+                "year": r.year,
+                "collectives": d["collectives"],
+                "individuals": d["individuals"],
+                "unsplit": d["unsplit"],
+                "forms": "; ".join(d["forms"]),
+                "givers": "; ".join(d["givers"]),
+            }
+        )
+    names = dict(summary.wards)
+    for (slug, year), t in sorted(
+        summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
+    ):
+        writer.writerow(
+            {
+                "kind": "ward_year",
+                "ward": names[slug],
+                "year": year,
+                "collectives": t.collectives,
+                "individuals": t.individuals,
+                "unsplit": t.unsplit,
+            }
+        )
+    return out.getvalue()
