@@ -30,6 +30,7 @@ PLUGINS = [
     "vietnamese",
     "safe_markdown",
     "portal",
+    "photos",
     "taxonomy",
     "awards",
     "buildspeed",
@@ -43,7 +44,9 @@ PORTAL_REGISTRY = "data/registry.toml"
 # --- Content layout -------------------------------------------------------
 ARTICLE_PATHS = ["tin-tuc"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
+# Photos under images/ are published only as renditions made by the photos
+# plugin (resized, EXIF and GPS stripped), never as the original files.
+STATIC_PATHS = ["extra"]
 EXTRA_PATH_METADATA = {
     "extra/robots.txt": {"path": "robots.txt"},
     "extra/favicon.svg": {"path": "favicon.svg"},

@@ -1,0 +1,155 @@
+"""Photo files: where they are, their size, and their renditions (Pillow).
+
+Renditions are made once and kept in a cache folder keyed by the source
+file's stamp and the rendition's settings, so a rebuild with unchanged
+photos decodes and encodes nothing; they are copied into the output only
+when missing or different there.  Large phone photos are decoded at a
+reduced scale (JPEG ``draft``), so an 8000x6000 photo never sits in memory
+at full size several times.  EXIF orientation is applied and no metadata
+(EXIF, GPS, XMP) is written into renditions.
+"""
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .transform import Photo, Rendition
+
+WIDTHS = (480, 800, 1200, 1600)
+QUALITY = {"webp": 75, "jpeg": 82}
+SUFFIX = {"webp": ".webp", "jpeg": ".jpg"}
+# Decompression bombs are refused by Pillow above this many pixels.
+Image.MAX_IMAGE_PIXELS = 80_000_000
+
+ENCODED = {"count": 0}  # renditions encoded by this process (tests read it)
+
+
+def source_path(src: str) -> str:
+    """Content-relative path of what an editor wrote (``{static}/``, ``/``, bare)."""
+    src = src.strip()
+    for prefix in ("{static}/", "{attach}/", "{static}", "/"):
+        if src.startswith(prefix):
+            src = src[len(prefix) :]
+            break
+    return os.path.normpath(src).replace(os.sep, "/") if src else ""
+
+
+def plan_widths(width: int) -> list[int]:
+    """Rendition widths for a photo ``width`` wide: never upscaled."""
+    smaller = [w for w in WIDTHS if w < min(width, WIDTHS[-1])]
+    return [*smaller, min(width, WIDTHS[-1])]
+
+
+def oriented_size(im: Image.Image) -> tuple[int, int]:
+    orientation = im.getexif().get(0x0112, 1)
+    w, h = im.size
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+@dataclass
+class Probe:
+    width: int
+    height: int
+    stamp: tuple
+
+
+def probe(path: str) -> Probe:
+    """Size after EXIF orientation, from the file header only."""
+    st = os.stat(path)
+    with Image.open(path) as im:
+        w, h = oriented_size(im)
+    return Probe(w, h, (st.st_mtime_ns, st.st_size))
+
+
+def plan(source: str, content_dir: str, cache: dict) -> Photo:
+    """The renditions of ``source`` (content-relative), or why there are none."""
+    if not source:
+        return Photo(source=source, error="thiếu đường dẫn ảnh")
+    path = os.path.join(content_dir, source)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return Photo(source=source, error="không tìm thấy tệp ảnh")
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key in cache:
+        return cache[key]
+    try:
+        info = probe(path)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        photo = Photo(source=source, error=f"tệp ảnh hỏng hoặc không đọc được ({e})")
+        cache[key] = photo
+        return photo
+    base, _ = os.path.splitext(source)
+    renditions = []
+    for fmt in ("webp", "jpeg"):
+        for w in plan_widths(info.width):
+            h = max(1, round(info.height * w / info.width))
+            renditions.append(Rendition(f"{base}-{w}w{SUFFIX[fmt]}", w, h, fmt))
+    photo = Photo(source, info.width, info.height, renditions)
+    cache[key] = photo
+    return photo
+
+
+def cache_name(path: str, stamp: tuple, rendition: Rendition) -> str:
+    key = f"{path}\0{stamp}\0{rendition.width}\0{rendition.format}\0{QUALITY}"
+    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return digest + SUFFIX[rendition.format]
+
+
+def render(path: str, photo: Photo, cache_dir: str) -> int:
+    """Make the missing cached renditions of one photo; return how many."""
+    st = os.stat(path)
+    stamp = (st.st_mtime_ns, st.st_size)
+    todo = [
+        r
+        for r in photo.renditions
+        if not os.path.exists(os.path.join(cache_dir, cache_name(path, stamp, r)))
+    ]
+    if not todo:
+        return 0
+    os.makedirs(cache_dir, exist_ok=True)
+    biggest = max(r.width for r in todo)
+    with Image.open(path) as im:
+        w, _ = oriented_size(im)
+        scale = biggest / w
+        if im.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 when that is enough
+            target = (round(im.size[0] * scale), round(im.size[1] * scale))
+            im.draft("RGB", target)
+        im = ImageOps.exif_transpose(im)
+        im = im.convert("RGB")
+        done = 0
+        for r in sorted(todo, key=lambda r: -r.width):  # shrink step by step
+            if im.size != (r.width, r.height):
+                im = im.resize((r.width, r.height), Image.Resampling.LANCZOS)
+            target = os.path.join(cache_dir, cache_name(path, stamp, r))
+            tmp = target + ".tmp"
+            options = {"quality": QUALITY[r.format]}
+            if r.format == "jpeg":
+                options.update(optimize=True, progressive=True)
+            else:
+                options.update(method=4)
+            im.save(tmp, "WEBP" if r.format == "webp" else "JPEG", **options)
+            os.replace(tmp, target)
+            done += 1
+    ENCODED["count"] += done
+    return done
+
+
+def publish(path: str, photo: Photo, cache_dir: str, output_dir: str) -> None:
+    """Copy the cached renditions into the output where missing or different."""
+    st = os.stat(path)
+    stamp = (st.st_mtime_ns, st.st_size)
+    for r in photo.renditions:
+        cached = os.path.join(cache_dir, cache_name(path, stamp, r))
+        target = os.path.join(output_dir, r.path)
+        try:
+            a, b = os.stat(target), os.stat(cached)
+            if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
+                continue
+        except OSError:
+            pass
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(cached, target)  # keeps the mtime: unchanged next time
