@@ -43,6 +43,9 @@ help:
 	@echo '  make devserver    dựng lại khi lưu và phục vụ tại http://$(SERVER):$(PORT)'
 	@echo '  make publish      dựng bản chính thức (kiểm tra nghiêm) vào output/'
 	@echo '  make lint         kiểm tra mã nguồn bằng ruff'
+	@echo '  make import SRC=bai.txt [WARD="Nghi Hòa"]   nhập bản tin .txt/.docx thành bản nháp'
+	@echo '  make new TITLE="..." WARD="..."             tạo bài mới'
+	@echo '  make check [FORMAT=json]                    kiểm tra nội dung, không dựng trang'
 	@echo ''
 	@echo 'Biến: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, PORT, SERVER, DEBUG=1, RELATIVE=1'
 
@@ -67,12 +70,27 @@ regenerate: $(STAMP)
 serve: $(STAMP)
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
 
+# Rebuilds on save, reloads the open page (livereload), keeps running when a
+# build fails; one Pelican process, so rebuilds reuse unchanged work.
 devserver: $(STAMP)
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+	$(EDITOR_TOOLS) -m editor.devserver "$(INPUTDIR)" "$(OUTPUTDIR)" "$(CONFFILE)" --host $(SERVER) --port $(PORT)
+
+EDITOR_TOOLS = PYTHONPATH="$(BASEDIR)/plugins" $(VENV)/bin/python
+
+import: $(STAMP)
+	@test -n "$(SRC)" || { echo 'Cách dùng: make import SRC=duong/dan/ban-tin.txt [WARD="Nghi Hòa"]'; exit 2; }
+	@$(EDITOR_TOOLS) -m editor import "$(SRC)" --content "$(INPUTDIR)" --ward "$(WARD)"
+
+new: $(STAMP)
+	@test -n "$(TITLE)" || { echo 'Cách dùng: make new TITLE="Tiêu đề" WARD="Nghi Hòa"'; exit 2; }
+	@$(EDITOR_TOOLS) -m editor new --title "$(TITLE)" --ward "$(WARD)" --authors "$(AUTHORS)" --content "$(INPUTDIR)"
+
+check: $(STAMP)
+	@$(EDITOR_TOOLS) -m editor check "$(INPUTDIR)" $(if $(FORMAT),--format $(FORMAT))
 
 # Built beside output/ and swapped in only when the whole build succeeded:
 # a failed publish leaves the previous site untouched.
-publish: $(STAMP)
+publish: $(STAMP) check
 	rm -rf "$(OUTPUTDIR).new"
 	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR).new" -s "$(PUBLISHCONF)" $(PELICANOPTS)
 	rm -rf "$(OUTPUTDIR).old"
@@ -87,7 +105,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-.PHONY: help venv html clean regenerate serve devserver publish test lint
+.PHONY: help venv html clean regenerate serve devserver publish test lint import new check
 
 # Build benchmark (docs/performance.md). QUICK=1: N = 1,000 only.
 bench: $(STAMP)
