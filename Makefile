@@ -46,6 +46,7 @@ help:
 	@echo '  make import SRC=bai.txt [WARD="Nghi Hòa"]   nhập bản tin .txt/.docx thành bản nháp'
 	@echo '  make new TITLE="..." WARD="..."             tạo bài mới'
 	@echo '  make check [FORMAT=json]                    kiểm tra nội dung, không dựng trang'
+	@echo '  make rsync_upload | github | s3_upload       đăng rồi đưa lên máy chủ (README: Deploying)'
 	@echo ''
 	@echo 'Biến: INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, PORT, SERVER, DEBUG=1, RELATIVE=1'
 
@@ -88,15 +89,29 @@ new: $(STAMP)
 check: $(STAMP)
 	@$(EDITOR_TOOLS) -m editor check "$(INPUTDIR)" $(if $(FORMAT),--format $(FORMAT))
 
-# Built beside output/ and swapped in only when the whole build succeeded:
-# a failed publish leaves the previous site untouched.
+# Content check, then deploy/publish.py: build into output.new with
+# publishconf.py, check every link, minify, fingerprint, precompress, and only
+# then swap it in; a failure leaves the published output/ untouched.
 publish: $(STAMP) check
-	rm -rf "$(OUTPUTDIR).new"
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR).new" -s "$(PUBLISHCONF)" $(PELICANOPTS)
-	rm -rf "$(OUTPUTDIR).old"
-	[ ! -d "$(OUTPUTDIR)" ] || mv "$(OUTPUTDIR)" "$(OUTPUTDIR).old"
-	mv "$(OUTPUTDIR).new" "$(OUTPUTDIR)"
-	rm -rf "$(OUTPUTDIR).old"
+	$(VENV)/bin/python deploy/publish.py "$(INPUTDIR)" "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" --pelican "$(PELICAN)"
+
+# --- Deploy targets (settings from the environment; see README "Deploying")
+SSH_HOST ?=
+SSH_PORT ?= 22
+SSH_USER ?=
+SSH_TARGET_DIR ?=
+GITHUB_PAGES_BRANCH ?= gh-pages
+
+rsync_upload: publish
+	@test -n "$(SSH_HOST)" -a -n "$(SSH_TARGET_DIR)" || { echo 'Cần SSH_HOST, SSH_USER, SSH_TARGET_DIR'; exit 2; }
+	rsync -e "ssh -p $(SSH_PORT)" -P -rlvzc --delete-after "$(OUTPUTDIR)/" "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+
+github: publish
+	$(VENV)/bin/ghp-import -m "Đăng trang $$(git rev-parse --short HEAD)" -b $(GITHUB_PAGES_BRANCH) --no-jekyll "$(OUTPUTDIR)"
+	git push origin $(GITHUB_PAGES_BRANCH)
+
+s3_upload: publish
+	$(VENV)/bin/python deploy/s3_upload.py "$(OUTPUTDIR)"
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTESTOPTS)
@@ -105,7 +120,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-.PHONY: help venv html clean regenerate serve devserver publish test lint import new check
+.PHONY: help venv html clean regenerate serve devserver publish test lint import new check rsync_upload github s3_upload
 
 # Build benchmark (docs/performance.md). QUICK=1: N = 1,000 only.
 bench: $(STAMP)

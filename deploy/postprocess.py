@@ -1,0 +1,137 @@
+"""What a published site gets after Pelican: checks, minifying, fingerprints,
+precompressed copies.  Each step is a function over an output folder; the
+publish script chains them on a temporary folder before swapping it in.
+"""
+
+import gzip
+import hashlib
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import brotli
+import minify_html
+
+TEXT_SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".csv", ".svg", ".txt")
+FINGERPRINTED = (".css", ".js")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in ("href", "src") and not (
+                tag == "link" and dict(attrs).get("rel") == "canonical"
+            ):
+                self.links.append(value)
+            elif name == "srcset":
+                self.links += [
+                    part.split()[0] for part in value.split(",") if part.strip()
+                ]
+
+
+def internal_target(root: Path, page: Path, link: str, site_url: str) -> Path | None:
+    """The file an internal link points to, or None for external links."""
+    if site_url and link.startswith(site_url):
+        link = link[len(site_url) :] or "/"
+    parts = urlsplit(link)
+    if (
+        parts.scheme
+        or parts.netloc
+        or link.startswith(("#", "mailto:", "tel:", "data:"))
+    ):
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return None
+    target = root / path.lstrip("/") if path.startswith("/") else page.parent / path
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def broken_links(root: Path, site_url: str = "") -> list[tuple[str, str]]:
+    """(page, link) for every internal link or asset that does not resolve."""
+    broken = []
+    for page in sorted(root.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            target = internal_target(root, page, link, site_url)
+            if target is not None and not target.resolve().is_file():
+                broken.append((str(page.relative_to(root)), link))
+    return broken
+
+
+def minify(root: Path) -> int:
+    """Minify HTML and CSS in place; return bytes saved."""
+    saved = 0
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".html", ".css") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".html":
+            out = minify_html.minify(
+                text,
+                minify_css=True,
+                keep_closing_tags=True,
+                keep_html_and_head_opening_tags=True,
+                keep_comments=False,
+            )
+        else:
+            out = minify_html.minify(f"<style>{text}</style>", minify_css=True)
+            out = out.removeprefix("<style>").removesuffix("</style>")
+        saved += len(text.encode()) - len(out.encode())
+        path.write_text(out, encoding="utf-8")
+    return saved
+
+
+def fingerprint(root: Path, folder: str = "theme") -> dict[str, str]:
+    """Rename CSS/JS under ``folder`` to name.<hash>.ext; rewrite references."""
+    renames = {}
+    for path in sorted((root / folder).rglob("*")):
+        if path.suffix in FINGERPRINTED and path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            new = path.with_name(f"{path.stem}.{digest}{path.suffix}")
+            path.rename(new)
+            renames[path.relative_to(root).as_posix()] = new.relative_to(
+                root
+            ).as_posix()
+    if renames:
+        pattern = re.compile(
+            "|".join(re.escape(k) for k in sorted(renames, key=len, reverse=True))
+        )
+        for page in root.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            new_text = pattern.sub(lambda m: renames[m.group(0)], text)
+            if new_text != text:
+                page.write_text(new_text, encoding="utf-8")
+    return renames
+
+
+def precompress(root: Path) -> tuple[int, int, int]:
+    """Write .gz and .br beside every text file; (files, bytes, gzip bytes)."""
+    count = raw = gz_total = 0
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            continue
+        data = path.read_bytes()
+        # mtime=0 and no file name: the same input gives the same bytes
+        gz = gzip.compress(data, compresslevel=9, mtime=0)
+        path.with_name(path.name + ".gz").write_bytes(gz)
+        path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=11))
+        count, raw, gz_total = count + 1, raw + len(data), gz_total + len(gz)
+    return count, raw, gz_total
+
+
+def normalise_mtimes(root: Path, stamp: int = 315532800) -> None:
+    """One fixed modification time for every file (1980-01-01): reproducible trees."""
+    for path in root.rglob("*"):
+        os.utime(path, (stamp, stamp), follow_symlinks=False)
