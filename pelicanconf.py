@@ -33,6 +33,7 @@ PLUGINS = [
     "photos",
     "taxonomy",
     "awards",
+    "seo",
     "buildspeed",
 ]
 
@@ -48,7 +49,6 @@ PAGE_PATHS = ["pages"]
 # plugin (resized, EXIF and GPS stripped), never as the original files.
 STATIC_PATHS = ["extra"]
 EXTRA_PATH_METADATA = {
-    "extra/robots.txt": {"path": "robots.txt"},
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
 IGNORE_FILES = [".#*", "*~", "*.swp", "__pycache__"]

@@ -24,7 +24,18 @@ from collections.abc import Iterable
 # Attributes of a content object that are not "what a listing shows":
 # the body (hashed separately where pages show it), the build context, the
 # settings and the metadata dict (its values are attributes too).
-PRIVATE = frozenset({"_content", "_context", "settings", "metadata", "_summary"})
+PRIVATE = frozenset(
+    {
+        "_content",
+        "_context",
+        "settings",
+        "metadata",
+        "_summary",
+        "related",
+        "older",
+        "newer",
+    }
+)
 
 
 def file_stamp(path: str) -> tuple[int, int, int] | None:
