@@ -187,8 +187,9 @@ def test_build_writes_figures_with_every_rendition_on_disk(photo_site, tmp_path)
     assert int(portrait["height"]) > int(portrait["width"])  # orientation applied
     assert [f.img["width"] for f in figs] == ["1600", "1200"]
     assert not (out / "images/2024/toan-canh.jpg").exists()  # original unpublished
-    card = soup(out / "index.html").select_one(".card .card-photo img")
-    assert card["src"].endswith("images/2024/toan-canh-480w.jpg")
+    lead = soup(out / "index.html").select_one(".lead-story picture img")
+    assert lead["src"].endswith("images/2024/toan-canh-480w.jpg")
+    assert lead["alt"] == "Toàn cảnh Hội nghị"
 
 
 def test_second_build_does_no_image_work(photo_site, tmp_path):
