@@ -81,7 +81,8 @@ def test_missing_photos_are_labelled_as_illustrations(site):
 
 def test_home_lists_both_reports_newest_first(site):
     output, _, _ = site
-    titles = [a.get_text() for a in soup(output / "index.html").select(".card-title a")]
+    home = soup(output / "index.html")
+    titles = [a.get_text() for a in home.select(".lead-title a, .card-title a")]
     assert titles == [
         "Bắc Hồng tổng kết công tác Quốc phòng – An ninh năm 2023",
         "Nghi Hòa tổng kết công tác Quốc phòng – An ninh năm 2023",
