@@ -34,6 +34,7 @@ PLUGINS = [
     "taxonomy",
     "awards",
     "seo",
+    "search",
     "buildspeed",
 ]
 
@@ -82,7 +83,11 @@ CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = ""
 TAGS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index"]
+DIRECT_TEMPLATES = ["index", "search"]
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = "tim-kiem/index.html"
+# Pagefind indexes the built site at the end of every build (plugins/search).
+SEARCH_INDEX = True
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 

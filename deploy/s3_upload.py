@@ -65,6 +65,13 @@ def sync(output: str, env: dict | None = None) -> None:
     target = f"site:{env['S3_BUCKET']}"
     done: list[str] = []
     for patterns, cache in RULES:
+        # --filter rules apply strictly in order (rclone evaluates --include
+        # before --exclude when both are given, which let "pagefind/**" pull
+        # in the .gz/.br copies).
+        rules = ["- *.{gz,br}"] + [f"- {p}" for p in done]
+        rules += [f"+ {p}" for p in patterns if p != "*"]
+        if "*" not in patterns:
+            rules.append("- *")
         args = [
             rclone(),
             "copy",
@@ -75,13 +82,9 @@ def sync(output: str, env: dict | None = None) -> None:
             "-v",
             "--header-upload",
             f"Cache-Control: {cache}",
-            "--exclude",
-            "*.{gz,br}",
         ]
-        for pattern in done:
-            args += ["--exclude", pattern]
-        for pattern in patterns:
-            args += ["--include", pattern] if pattern != "*" else []
+        for rule in rules:
+            args += ["--filter", rule]
         subprocess.run(args, env=env, check=True)
         done += patterns
     # finally delete what the site no longer has

@@ -34,6 +34,7 @@ PRIVATE = frozenset(
         "related",
         "older",
         "newer",
+        "search_folded",  # body words for the search index; own page only
     }
 )
 

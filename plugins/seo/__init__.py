@@ -60,6 +60,8 @@ class SeoGenerator(Generator):
         for key in ("wards", "years", "topics_index"):
             for term in ctx.get(key, ()):
                 entries.append((f"{site}/{term.url}", _date(term.articles[0])))
+        for author, written in ctx.get("authors", ()):
+            entries.append((f"{site}/{author.url}", max(map(_date, written))))
         for name in ("WARDS_URL", "YEARS_URL", "TOPICS_URL", "AWARDS_URL"):
             if ctx.get(name):
                 entries.append((f"{site}/{ctx[name]}", newest))

@@ -1,0 +1,23 @@
+"""Search without diacritics, "đ" included (pure).
+
+Pagefind folds most Vietnamese marks when it indexes and searches ("hoa"
+finds "Hòa") but treats "đ" as a letter of its own, so "dang uy" would not
+find "Đảng uỷ".  Each page therefore carries, hidden, the words of its text
+that contain đ/Đ written with d; the search page writes đ as d in queries.
+"""
+
+import html
+import re
+
+_TAGS = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w*[đĐ]\w*")
+
+
+def d_words(*texts: str) -> str:
+    """The distinct words with đ/Đ in ``texts`` (HTML allowed), đ->d, sorted."""
+    words = set()
+    for text in texts:
+        plain = html.unescape(_TAGS.sub(" ", text or ""))
+        for word in _WORD.findall(plain):
+            words.add(word.lower().replace("đ", "d"))
+    return " ".join(sorted(words))
