@@ -10,10 +10,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import CONTENT, ROOT
+from test_browser import browser, search  # noqa: F401  (fixture)
 
 PELICAN = str(Path(sys.executable).parent / "pelican")
 SITEURL = "https://tin.example.vn"
@@ -131,12 +133,11 @@ def need(program: str) -> str:
     pytest.skip(f"{program} not installed: apt-get install {program}")
 
 
-@pytest.fixture(scope="module")
-def nginx(published, tmp_path_factory):
+@contextmanager
+def nginx_serving(out: Path, prefix: Path, port: int):
+    """Debian's nginx with deploy/nginx.conf serving ``out`` on 127.0.0.1."""
     binary = need("nginx")
-    out, _ = published
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
+    prefix.mkdir(parents=True, exist_ok=True)
     server = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
     server = server.replace("root /srv/tin-phuong/output;", f"root {out};")
@@ -158,17 +159,27 @@ def nginx(published, tmp_path_factory):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stderr.read().decode())
-            time.sleep(0.1)
-    yield base, out
-    proc.terminate()
-    proc.wait(timeout=5)
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stderr.read().decode())
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def nginx(published, tmp_path_factory):
+    out, _ = published
+    prefix = tmp_path_factory.mktemp("nginx")
+    with nginx_serving(out, prefix, free_port()) as base:
+        yield base, out
 
 
 def get(url, **headers):
@@ -283,3 +294,33 @@ def test_s3_upload_syncs_changes_and_deletions(published, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=5)
+
+
+def test_search_works_in_a_browser_under_the_sites_csp(browser, tmp_path):  # noqa: F811
+    """The published site through nginx, CSP and all: search runs, nothing
+    is blocked, and every request stays on the site (no third parties)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = tmp_path / "output"
+    result = publish(CONTENT, out, siteurl=base)
+    assert result.returncode == 0, result.stderr
+    with nginx_serving(out, tmp_path / "nginx", port):
+        context = browser.new_context(locale="vi-VN")
+        page = context.new_page()
+        page.add_init_script(
+            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        hosts = set()
+        page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        titles = search(page, base, "dang uy")
+        violations = page.evaluate("window.__csp")
+        for path in ("/", "/tin-tuc/2024/01/bac-hong-tong-ket-cong-tac-quoc-phong-an-ninh-nam-2023/"):
+            page.goto(base + path)
+            violations += page.evaluate("window.__csp")
+        context.close()
+    assert "Nghi Hòa tổng kết công tác Quốc phòng – An ninh năm 2023" in titles
+    assert violations == [] and errors == []
+    assert hosts == {f"127.0.0.1:{port}"}
