@@ -42,6 +42,8 @@ help:
 	@echo '  make serve        xem output/ tại http://$(SERVER):$(PORT)'
 	@echo '  make devserver    dựng lại khi lưu và phục vụ tại http://$(SERVER):$(PORT)'
 	@echo '  make publish      dựng bản chính thức (kiểm tra nghiêm) vào output/'
+	@echo '  make bench [QUICK=1]   đo thời gian dựng (docs/performance.md)'
+	@echo '  make bench-site        đo dung lượng trang và Lighthouse'
 	@echo '  make lint         kiểm tra mã nguồn bằng ruff'
 	@echo '  make import SRC=bai.txt [WARD="Nghi Hòa"]   nhập bản tin .txt/.docx thành bản nháp'
 	@echo '  make new TITLE="..." WARD="..."             tạo bài mới'
@@ -126,4 +128,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py $(if $(filter 1,$(QUICK)),--quick) $(BENCHOPTS)
 
-.PHONY: bench
+# Page weight and Lighthouse of the published site (docs/performance.md);
+# needs nginx, chromium and npm (Lighthouse is pinned in bench/lighthouse/).
+bench-site: $(STAMP)
+	$(VENV)/bin/python bench/site_quality.py $(BENCHOPTS)
+
+.PHONY: bench bench-site

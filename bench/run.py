@@ -56,6 +56,11 @@ def corpus(folder: Path, n: int, images: bool) -> Path:
     subprocess.run(args, check=True, stderr=subprocess.DEVNULL)
     if images:  # the generator writes photos beside the reports
         shutil.move(str(folder / "tin-tuc" / "images"), str(folder / "images"))
+    else:  # no photo files: drop the photo lines rather than time 10k warnings
+        for report in (folder / "tin-tuc").glob("*.md"):
+            text = report.read_text(encoding="utf-8")
+            kept = [line for line in text.split("\n") if not line.startswith("![")]
+            report.write_text("\n".join(kept), encoding="utf-8")
     (folder / "data").mkdir(exist_ok=True)
     shutil.copy(ROOT / "content/data/registry.toml", folder / "data/registry.toml")
     return folder

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT, ROOT
+
+sys.path.insert(0, str(ROOT / "deploy"))
+import local_nginx
+from local_nginx import free_port
 from test_browser import browser, search  # noqa: F401  (fixture)
 
 PELICAN = str(Path(sys.executable).parent / "pelican")
@@ -114,12 +118,6 @@ def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
 # --- nginx ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def need(program: str) -> str:
     found = shutil.which(program) or (
         f"/usr/sbin/{program}" if Path(f"/usr/sbin/{program}").exists() else None
@@ -135,43 +133,9 @@ def need(program: str) -> str:
 
 @contextmanager
 def nginx_serving(out: Path, prefix: Path, port: int):
-    """Debian's nginx with deploy/nginx.conf serving ``out`` on 127.0.0.1."""
-    binary = need("nginx")
-    prefix.mkdir(parents=True, exist_ok=True)
-    server = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    server = server.replace("root /srv/tin-phuong/output;", f"root {out};")
-    (prefix / "site.conf").write_text(server, encoding="utf-8")
-    (prefix / "nginx.conf").write_text(
-        # as root, nginx's workers would drop to "nobody", who cannot read
-        # pytest's private temporary folders
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-        "events {}\nhttp {\n"
-        f"  access_log off;\n  client_body_temp_path {prefix};\n"
-        f"  proxy_temp_path {prefix};\n  fastcgi_temp_path {prefix};\n"
-        f"  uwsgi_temp_path {prefix};\n  scgi_temp_path {prefix};\n"
-        f"  include {prefix}/site.conf;\n}}\n",
-        encoding="utf-8",
-    )
-    proc = subprocess.Popen(
-        [binary, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)],
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(proc.stderr.read().decode())
-                time.sleep(0.1)
+    need("nginx")
+    with local_nginx.serve(out, prefix, port) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
