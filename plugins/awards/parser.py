@@ -20,16 +20,26 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
+class _FoldTable(dict):
+    """code point -> folded character, filled on first use (for str.translate)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐ":
+            folded = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            folded = base.lower() if len(base.lower()) == 1 else base
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, without diacritics, đ -> d; same length as ``text`` (NFC)."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 # --- vocabulary (folded) ----------------------------------------------------
@@ -295,11 +305,15 @@ def parse_awards(text: str, skip: set[str] | None = None) -> Tally:
     counts once; sentences in ``skip`` are ignored."""
     tally, seen = Tally(), set(skip or ())
     for sentence in sentences(text):
-        key = fold(sentence).strip(" .")
+        folded = fold(unicodedata.normalize("NFC", sentence))
+        key = folded.strip(" .")
         if key in seen:
             continue
         seen.add(key)
-        tally.add(parse_sentence(sentence))
+        # Without a strong verb or a form of award parse_sentence finds no
+        # verb and returns nothing: skip the work (most sentences).
+        if STRONG_VERB.search(folded) or FORM_RE.search(folded):
+            tally.add(parse_sentence(sentence))
     return tally
 
 
