@@ -1,10 +1,11 @@
 """The search index: articles only, filters by ward/year/topic, đ searchable
 as d, and the same bytes every build (the browser test searches it)."""
 
+import gzip
 import json
 
 import pytest
-from conftest import build, soup
+from conftest import build
 from search.fold import d_words
 from search.stable import read_pf
 from test_reader import assert_same_tree
@@ -63,8 +64,8 @@ def indexed(tmp_path_factory):
         (content / "tin-tuc").mkdir(exist_ok=True)
         (content / "tin-tuc" / name).write_text(text, encoding="utf-8")
     outs = [root / "one", root / "two"]
-    for out in outs:
-        build(content, out)
+    for out in outs:  # each with its own cache: Pagefind runs twice
+        build(content, out, CACHE_PATH=str(out.with_name(out.name + "-cache")))
     return outs
 
 
@@ -95,14 +96,55 @@ def test_index_holds_articles_only_with_registry_filters(indexed):
     }
 
 
-def test_article_pages_carry_their_d_words_for_the_index(indexed):
-    page = soup(indexed[0] / "tin-tuc/2023/03/duc-thuan-ra-quan-an-toan-giao-thong/index.html")
-    body = page.find(attrs={"data-pagefind-body": True})
-    assert body is not None
-    hidden = body.find("p", hidden=True)
-    assert {"dức", "doàn"} <= set(hidden.get_text().split())
-    assert body.find(attrs={"data-pagefind-meta": "title"}).get_text() == (
-        "Đức Thuận ra quân an toàn giao thông"
+def fragments(bundle) -> dict[str, dict]:
+    """What Pagefind returns for each indexed page, by URL."""
+    found = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        data = json.loads(raw[len(b"pagefind_dcd"):])
+        found[data["url"]] = data
+    return found
+
+
+def test_each_article_is_indexed_at_its_address_with_its_text(indexed):
+    out = indexed[0]
+    found = fragments(out / "pagefind")
+    pages = {
+        "/" + str(p.parent.relative_to(out)) + "/"
+        for p in (out / "tin-tuc").rglob("index.html")
+    }
+    assert set(found) == pages  # articles only, at the URLs the site has
+    page = found["/tin-tuc/2023/03/duc-thuan-ra-quan-an-toan-giao-thong/"]
+    assert page["meta"]["title"] == "Đức Thuận ra quân an toàn giao thông"
+    assert page["meta"]["date"] == "15/03/2023"
+    assert page["filters"] == {
+        "year": ["2023"],
+        "ward": ["Phường Đức Thuận"],
+        "topic": ["An toàn giao thông", "Quốc phòng – An ninh"],
+    }
+    assert "Đoàn Thanh niên phường Đức Thuận ra quân." in page["content"]
+    # the đ-words written with d, so "duc thuan" and "doan" find them
+    assert {"dức", "doàn"} <= set(page["content"].replace(".", " ").split())
+
+
+def test_unchanged_reports_reuse_the_index_and_an_edit_rebuilds_it(tmp_path, make_content):
+    content = make_content(ARTICLES)
+    cache = tmp_path / "cache"
+    build(content, tmp_path / "a", CACHE_PATH=str(cache))
+    [entry] = (cache / "search").iterdir()
+    made = entry.stat().st_mtime_ns
+    build(content, tmp_path / "b", CACHE_PATH=str(cache))
+    assert [p.name for p in (cache / "search").iterdir()] == [entry.name]
+    assert entry.stat().st_mtime_ns == made  # reused, not rebuilt
+    assert assert_same_tree(tmp_path / "a/pagefind", tmp_path / "b/pagefind") > 5
+    report = content / "tin-tuc/c.md"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("văn hóa.", "văn hóa mới."),
+        encoding="utf-8",
     )
-    # listings are not indexed: no page but articles has a body marker
-    assert soup(indexed[0] / "index.html").find(attrs={"data-pagefind-body": True}) is None
+    build(content, tmp_path / "c", CACHE_PATH=str(cache))
+    [again] = (cache / "search").iterdir()
+    assert again.name != entry.name  # the old index is not kept
+    texts = [f["content"] for f in fragments(tmp_path / "c/pagefind").values()]
+    assert any("văn hóa mới." in t for t in texts)

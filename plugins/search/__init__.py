@@ -2,9 +2,10 @@
 
 Articles mark their body, title, filters (ward, year, topics) for Pagefind
 in the theme; this plugin adds each article's đ-words written with d
-(:mod:`search.fold`) and runs Pagefind over the article pages as soon as
-Pelican has written them, in parallel with the listing pages, then makes the
-index stable (:mod:`search.stable`) and swaps it in at the end.
+(:mod:`search.fold`) and, as soon as the articles are read, starts Pagefind
+in its own process on one small record per article (:mod:`search.records`),
+so indexing runs on the second core while Pelican writes the pages; at the
+end it makes the index stable (:mod:`search.stable`) and swaps it in.
 ``SEARCH_INDEX = False`` skips it; ``SEARCH_INDEX_ON_REBUILD = False`` keeps
 the first build's index through the dev server's rebuilds.
 """
@@ -14,14 +15,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from pelican import signals
 
 from .fold import d_words
+from .records import write_records
 from .stable import stabilise
 
 log = logging.getLogger(__name__)
+PAGEFIND = version("pagefind")
 _BUILDS: dict[str, int] = {}  # output folder -> builds seen (dev server)
 _RUNNING: dict[str, tuple] = {}  # output folder -> (Pagefind, its folder, log)
 
@@ -43,29 +47,28 @@ def _wanted(settings) -> bool:
     return runs == 1 or settings.get("SEARCH_INDEX_ON_REBUILD", True)
 
 
-def _article_glob(settings) -> str:
-    """Only article pages carry data-pagefind-body: read only their folder."""
-    top = settings.get("ARTICLE_SAVE_AS", "").split("/", 1)[0]
-    return f"{top}/**/*.html" if top and "{" not in top else "**/*.html"
-
-
-def start_pagefind(generator, writer=None):
-    """Index as soon as the article pages are written, while Pelican goes on
-    writing listing pages (Pagefind runs in its own process)."""
+def start_pagefind(generator):
+    """Index as soon as the articles are read: Pagefind runs in its own
+    process on one small record per article (:mod:`search.records`) while
+    Pelican renders and writes every page."""
     settings = generator.settings
     output = settings["OUTPUT_PATH"]
     if output in _RUNNING or not _wanted(settings):
         return
-    fresh = Path(output) / ".pagefind.new"
-    shutil.rmtree(fresh, ignore_errors=True)
+    # Outside the output folder: a publish build empties it before writing.
+    work = Path(tempfile.mkdtemp(prefix="pagefind-"))
+    key = write_records(work / "site", generator.articles) + "-" + PAGEFIND
+    cached = Path(settings.get("CACHE_PATH", "cache")) / "search" / key
+    if (cached / "pagefind-entry.json").exists():  # same records: same index
+        _RUNNING[output] = (None, None, work, cached)
+        return
     errors = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", output,
-         "--glob", _article_glob(settings),
-         "--output-path", str(fresh), "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(work / "site"),
+         "--output-path", str(work / "bundle"), "--silent"],
         stdout=errors, stderr=errors,
     )
-    _RUNNING[output] = (process, fresh, errors)
+    _RUNNING[output] = (process, errors, work, cached)
 
 
 def finish_pagefind(pelican):
@@ -76,30 +79,49 @@ def finish_pagefind(pelican):
     job = _RUNNING.pop(output, None)
     if job is None:
         return
-    process, fresh, errors = job
-    code = process.wait()
-    errors.seek(0)
-    message = errors.read().decode("utf-8", "replace").strip()[-2000:]
-    errors.close()
-    if code != 0:
+    process, errors, work, cached = job
+    try:
+        if process is not None:
+            code = process.wait()
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip()[-2000:]
+            errors.close()
+            if code != 0:
+                log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", message)
+                if settings.get("PORTAL_STRICT"):
+                    raise SystemExit(1)
+                return
+            stabilise(work / "bundle")
+            _keep(work / "bundle", cached)
+        source = cached if cached.exists() else work / "bundle"
+        index = Path(output) / "pagefind"
+        entry = "pagefind-entry.json"
+        if (index / entry).exists() and (index / entry).read_bytes() == (
+            source / entry
+        ).read_bytes():
+            return  # the index in place is this one (its name hashes it all)
+        fresh = Path(output) / ".pagefind.new"
         shutil.rmtree(fresh, ignore_errors=True)
-        log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", message)
-        if settings.get("PORTAL_STRICT"):
-            raise SystemExit(1)
-        return
-    stabilise(fresh)
-    index = Path(output) / "pagefind"
-    shutil.rmtree(index, ignore_errors=True)
-    fresh.rename(index)
+        shutil.copytree(source, fresh)
+        shutil.rmtree(index, ignore_errors=True)
+        fresh.rename(index)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def run_pagefind(pelican):
-    """At the end of the build: start Pagefind if no article writer did."""
-    start_pagefind(pelican, None)
-    finish_pagefind(pelican)
+def _keep(bundle: Path, cached: Path) -> None:
+    """Keep this index for the next build with the same records (only the
+    latest one: the cache does not grow)."""
+    try:
+        if cached.parent.exists():
+            shutil.rmtree(cached.parent)
+        shutil.copytree(bundle, cached.with_name(cached.name + ".tmp"))
+        cached.with_name(cached.name + ".tmp").rename(cached)
+    except OSError as error:  # a cache is an optimisation, never a failure
+        log.warning("Không lưu được chỉ mục tìm kiếm vào %s: %s", cached, error)
 
 
 def register():
     signals.article_generator_finalized.connect(add_folded_words)
-    signals.article_writer_finalized.connect(start_pagefind)
-    signals.finalized.connect(run_pagefind)
+    signals.article_generator_finalized.connect(start_pagefind)
+    signals.finalized.connect(finish_pagefind)

@@ -1,0 +1,65 @@
+"""What Pagefind indexes: one small HTML record per article (pure).
+
+Each record sits at the article's own ``save_as`` path, so Pagefind gives
+it the article's URL, and holds what a reader searches: the headline (the
+result title), the date, the ward, year and topics (filters), the body with
+its captions, the byline, and the body's đ-words written with d.  Indexing
+records rather than the finished pages lets Pagefind start before Pelican
+writes any page; the article template is not read at all.
+"""
+
+import hashlib
+from html import escape
+from pathlib import Path
+
+from vietnamese.dates import long_date, short_date
+from vietnamese.text import capitalize_first
+
+
+def record(article) -> str:
+    ward = getattr(article, "ward", None)
+    topics = getattr(article, "topics", None) or ()
+    parts = [
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
+        f"<title>{escape(article.title)}</title></head><body>",
+        "<main data-pagefind-body>",
+        f'<h1 data-pagefind-meta="title">{escape(article.title)}</h1>',
+        f'<p data-pagefind-filter="year:{article.date.year}" '
+        f'data-pagefind-meta="date:{escape(short_date(article.date))}">'
+        f"{escape(long_date(article.date))}</p>",
+    ]
+    if ward is not None:
+        name = escape(capitalize_first(ward.full_name))
+        parts.append(f'<p><span data-pagefind-filter="ward">{name}</span></p>')
+    if topics:
+        parts.append(
+            "<p>"
+            + " ".join(
+                f'<span data-pagefind-filter="topic">{escape(t.name)}</span>'
+                for t in topics
+            )
+            + "</p>"
+        )
+    parts.append(f"<div>{article._content or ''}</div>")  # sanitized HTML
+    authors = getattr(article, "authors", None) or ()
+    if authors:
+        parts.append("<p>" + escape(" – ".join(a.name for a in authors)) + "</p>")
+    folded = getattr(article, "search_folded", "")
+    if folded:
+        parts.append(f"<p>{escape(folded)}</p>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
+
+
+def write_records(folder: Path, articles) -> str:
+    """Write the records; return a digest of all of them (paths and text)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for article in sorted(articles, key=lambda a: a.save_as):
+        path = folder / article.save_as
+        if path.suffix != ".html":
+            path = path / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = record(article).encode("utf-8")
+        path.write_bytes(data)
+        digest.update(article.save_as.encode("utf-8") + b"\0" + data + b"\0")
+    return digest.hexdigest()
