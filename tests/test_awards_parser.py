@@ -275,3 +275,21 @@ def test_fold_keeps_length_and_drops_marks():
 )
 def test_metadata_tally(value, expected):
     assert parse_metadata(value) == expected
+
+
+def test_parsing_on_every_core_gives_the_same_tallies(monkeypatch):
+    import awards
+    from awards.summary import plain_text
+
+    bodies = [
+        f"<p>Sáng ngày {n % 28 + 1}/3/2024, UBND phường họp.</p><p>{sentence}</p>"
+        for n, sentence in enumerate(
+            [c[0] for c in COUNTED] + list(NOT_COUNTED) + list(UNSURE)
+        )
+    ]
+    monkeypatch.setattr(awards, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(awards, "_PARSED", {})
+    awards.parse_all(bodies, workers=2)
+    assert len(awards._PARSED) == len(set(bodies))
+    for body in bodies:
+        assert awards._PARSED[awards._key(body)] == parse_awards(plain_text(body))

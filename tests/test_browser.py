@@ -180,8 +180,11 @@ PAGE_TYPES = {
 def test_every_page_type_has_no_axe_violations(server, browser, name):
     base, _ = server
     ARTIFACTS.mkdir(exist_ok=True)
-    for width in (390, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    # phones and desktops; the dark palette (prefers-color-scheme) on a phone
+    for width, scheme in ((390, "light"), (1280, "light"), (390, "dark")):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme
+        )
         page = context.new_page()
         page.goto(base + PAGE_TYPES[name])
         if name == "search":
@@ -192,11 +195,14 @@ def test_every_page_type_has_no_axe_violations(server, browser, name):
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
         )
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        suffix = "" if scheme == "light" else f"-{scheme}"
+        page.screenshot(
+            path=str(ARTIFACTS / f"{name}-{width}{suffix}.png"), full_page=True
+        )
         context.close()
         violations = [
             (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
             for v in result["violations"]
         ]
-        assert violations == [], f"{name} at {width}px"
+        assert violations == [], f"{name} at {width}px, {scheme}"
     assert (ARTIFACTS / f"{name}-390.png").stat().st_size > 1000

@@ -7,6 +7,7 @@ line when given, reports disagreements, and writes the page and the files.
 """
 
 import hashlib
+import multiprocessing
 import os
 
 from pelican import signals
@@ -29,12 +30,51 @@ def setting(settings, name):
     return settings.get(name, DEFAULTS[name])
 
 
-def _tally_of(body: str) -> Tally:
+# Below this many unparsed reports a worker pool costs more than it saves.
+MIN_PARALLEL = 256
+_PENDING: list[str] = []  # bodies for the forked workers (inherited, not sent)
+
+
+def _key(body: str) -> str:
     key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
-    key = key.hexdigest()
+    return key.hexdigest()
+
+
+def _tally_of(body: str) -> Tally:
+    key = _key(body)
     if key not in _PARSED:
         _PARSED[key] = parse_awards(plain_text(body))
     return _PARSED[key]
+
+
+def _parse_pending(index: int) -> Tally:
+    return parse_awards(plain_text(_PENDING[index]))
+
+
+def parse_all(bodies: list[str], workers: int) -> None:
+    """Parse the bodies not parsed yet, on every core (``fork``: the workers
+    inherit the bodies; only tallies come back).  Same tallies as one by one:
+    the parser is a pure function of the text."""
+    global _PENDING
+    todo = {}
+    for body in bodies:
+        key = _key(body)
+        if key not in _PARSED:
+            todo.setdefault(key, body)
+    if (
+        workers < 2
+        or len(todo) < MIN_PARALLEL
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return  # _tally_of parses them as they come
+    _PENDING = list(todo.values())
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = max(1, len(_PENDING) // (workers * 8))
+            tallies = pool.map(_parse_pending, range(len(_PENDING)), chunksize=chunk)
+    finally:
+        _PENDING = []
+    _PARSED.update(zip(todo, tallies, strict=True))
 
 
 def _fmt(c: int, i: int) -> str:
@@ -45,6 +85,10 @@ def count_awards(generator):
     settings, context = generator.settings, generator.context
     folder = os.path.basename(os.path.normpath(settings["PATH"]))
     rows = []
+    parse_all(
+        [a._content or "" for a in generator.articles + generator.drafts],
+        settings.get("AWARDS_WORKERS") or os.cpu_count() or 1,
+    )
     for article in generator.articles + generator.drafts:
         path = f"{folder}/{article.relative_source_path}"
         found = _tally_of(article._content or "")

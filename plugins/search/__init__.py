@@ -5,29 +5,33 @@ in the theme; this plugin adds each article's đ-words written with d
 (:mod:`search.fold`) and, as soon as the articles are read, starts Pagefind
 in its own process on one small record per article (:mod:`search.records`),
 so indexing runs on the second core while Pelican writes the pages; at the
-end it makes the index stable (:mod:`search.stable`) and swaps it in.
+end it makes the index stable (:mod:`search.stable`) and swaps it in.  When
+the records are those of the index already in the output, nothing runs.
 ``SEARCH_INDEX = False`` skips it; ``SEARCH_INDEX_ON_REBUILD = False`` keeps
 the first build's index through the dev server's rebuilds.
 """
 
+import hashlib
+import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from importlib.metadata import version
 from pathlib import Path
 
 from pelican import signals
 
 from .fold import d_words
-from .records import write_records
+from .records import digest, records, write_records
 from .stable import stabilise
 
 log = logging.getLogger(__name__)
 PAGEFIND = version("pagefind")
-_BUILDS: dict[str, int] = {}  # output folder -> builds seen (dev server)
-_RUNNING: dict[str, tuple] = {}  # output folder -> (Pagefind, its folder, log)
+_RUNNING: dict[str, dict] = {}  # output folder -> the indexing job
 
 
 def add_folded_words(generator):
@@ -40,35 +44,70 @@ def add_folded_words(generator):
 
 
 def _wanted(settings) -> bool:
+    """Index on a Pelican's first build; its later ones (the dev server
+    reuses one Pelican) only with ``SEARCH_INDEX_ON_REBUILD``."""
     if not settings.get("SEARCH_INDEX", True):
         return False
-    output = settings["OUTPUT_PATH"]
-    runs = _BUILDS[output] = _BUILDS.get(output, 0) + 1
+    runs = settings["_SEARCH_BUILDS"] = settings.get("_SEARCH_BUILDS", 0) + 1
     return runs == 1 or settings.get("SEARCH_INDEX_ON_REBUILD", True)
 
 
+def _key_file(settings) -> Path:
+    """Where the digest of the records behind OUTPUT's index is kept."""
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    name = hashlib.blake2b(output.encode(), digest_size=8).hexdigest()
+    return Path(settings.get("CACHE_PATH", "cache")) / "search" / f"{name}.json"
+
+
+def _in_place(settings, key: str) -> bool:
+    """The output already holds the index of exactly these records."""
+    entry = Path(settings["OUTPUT_PATH"]) / "pagefind" / "pagefind-entry.json"
+    try:
+        known = json.loads(_key_file(settings).read_text(encoding="utf-8"))
+        return known == {"records": key, "entry": entry.read_text(encoding="utf-8")}
+    except (OSError, ValueError):
+        return False
+
+
 def start_pagefind(generator):
-    """Index as soon as the articles are read: Pagefind runs in its own
-    process on one small record per article (:mod:`search.records`) while
-    Pelican renders and writes every page."""
+    """Index as soon as the articles are read: a thread writes one small
+    record per article (:mod:`search.records`; file writes release the GIL)
+    and runs Pagefind in its own process, while Pelican renders and writes
+    every page."""
     settings = generator.settings
     output = settings["OUTPUT_PATH"]
     if output in _RUNNING or not _wanted(settings):
         return
-    # Outside the output folder: a publish build empties it before writing.
-    work = Path(tempfile.mkdtemp(prefix="pagefind-"))
-    key = write_records(work / "site", generator.articles) + "-" + PAGEFIND
-    cached = Path(settings.get("CACHE_PATH", "cache")) / "search" / key
-    if (cached / "pagefind-entry.json").exists():  # same records: same index
-        _RUNNING[output] = (None, None, work, cached)
+    found = records(generator.articles)
+    key = f"{digest(found)}-{PAGEFIND}"
+    if _in_place(settings, key):
         return
-    errors = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(work / "site"),
-         "--output-path", str(work / "bundle"), "--silent"],
-        stdout=errors, stderr=errors,
-    )
-    _RUNNING[output] = (process, errors, work, cached)
+    # Records outside the output (a publish build empties it before writing);
+    # the bundle beside it, so that it can be renamed in.
+    work = Path(tempfile.mkdtemp(prefix="pagefind-"))
+    parent = Path(output).resolve().parent
+    bundle = parent / f".{Path(output).name}.pagefind-{os.getpid()}"
+    if not os.access(parent, os.W_OK):
+        bundle = work / "bundle"
+    shutil.rmtree(bundle, ignore_errors=True)
+    job = {"work": work, "bundle": bundle, "key": key}
+
+    def run():
+        try:
+            write_records(work / "site", found)
+            result = subprocess.run(
+                [sys.executable, "-m", "pagefind", "--site", str(work / "site"),
+                 "--output-path", str(bundle), "--silent"],
+                capture_output=True, text=True,
+            )
+            job["code"] = result.returncode
+            job["message"] = (result.stderr or result.stdout).strip()[-2000:]
+        except OSError as error:
+            job["code"], job["message"] = 1, str(error)
+
+    job["thread"] = threading.Thread(target=run, daemon=True)
+    job["thread"].start()
+    _RUNNING[output] = job
 
 
 def finish_pagefind(pelican):
@@ -79,46 +118,30 @@ def finish_pagefind(pelican):
     job = _RUNNING.pop(output, None)
     if job is None:
         return
-    process, errors, work, cached = job
+    job["thread"].join()
+    bundle = job["bundle"]
     try:
-        if process is not None:
-            code = process.wait()
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip()[-2000:]
-            errors.close()
-            if code != 0:
-                log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", message)
-                if settings.get("PORTAL_STRICT"):
-                    raise SystemExit(1)
-                return
-            stabilise(work / "bundle")
-            _keep(work / "bundle", cached)
-        source = cached if cached.exists() else work / "bundle"
+        if job["code"] != 0:
+            log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", job["message"])
+            if settings.get("PORTAL_STRICT"):
+                raise SystemExit(1)
+            return
+        stabilise(bundle)
         index = Path(output) / "pagefind"
-        entry = "pagefind-entry.json"
-        if (index / entry).exists() and (index / entry).read_bytes() == (
-            source / entry
-        ).read_bytes():
-            return  # the index in place is this one (its name hashes it all)
-        fresh = Path(output) / ".pagefind.new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(source, fresh)
         shutil.rmtree(index, ignore_errors=True)
-        fresh.rename(index)
+        shutil.move(bundle, index)  # a rename on the same file system
+        key_file = _key_file(settings)
+        try:
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            entry = (index / "pagefind-entry.json").read_text(encoding="utf-8")
+            key_file.write_text(
+                json.dumps({"records": job["key"], "entry": entry}), encoding="utf-8"
+            )
+        except OSError:  # remembering is an optimisation, never a failure
+            pass
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _keep(bundle: Path, cached: Path) -> None:
-    """Keep this index for the next build with the same records (only the
-    latest one: the cache does not grow)."""
-    try:
-        if cached.parent.exists():
-            shutil.rmtree(cached.parent)
-        shutil.copytree(bundle, cached.with_name(cached.name + ".tmp"))
-        cached.with_name(cached.name + ".tmp").rename(cached)
-    except OSError as error:  # a cache is an optimisation, never a failure
-        log.warning("Không lưu được chỉ mục tìm kiếm vào %s: %s", cached, error)
+        shutil.rmtree(job["work"], ignore_errors=True)
+        shutil.rmtree(bundle, ignore_errors=True)
 
 
 def register():

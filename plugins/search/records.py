@@ -51,15 +51,26 @@ def record(article) -> str:
     return "".join(parts)
 
 
-def write_records(folder: Path, articles) -> str:
-    """Write the records; return a digest of all of them (paths and text)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for article in sorted(articles, key=lambda a: a.save_as):
-        path = folder / article.save_as
-        if path.suffix != ".html":
-            path = path / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = record(article).encode("utf-8")
-        path.write_bytes(data)
-        digest.update(article.save_as.encode("utf-8") + b"\0" + data + b"\0")
-    return digest.hexdigest()
+def records(articles) -> list[tuple[str, bytes]]:
+    """(path in the site, HTML) of every article's record, in path order."""
+    found = []
+    for article in articles:
+        path = article.save_as
+        if not path.endswith(".html"):
+            path = path.rstrip("/") + "/index.html"
+        found.append((path, record(article).encode("utf-8")))
+    return sorted(found)
+
+
+def digest(found: list[tuple[str, bytes]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path, data in found:
+        h.update(path.encode("utf-8") + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def write_records(folder: Path, found: list[tuple[str, bytes]]) -> None:
+    for path, data in found:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
