@@ -40,41 +40,39 @@ def _key(body: str) -> str:
     return key.hexdigest()
 
 
-def _tally_of(body: str) -> Tally:
-    key = _key(body)
-    if key not in _PARSED:
-        _PARSED[key] = parse_awards(plain_text(body))
-    return _PARSED[key]
-
-
 def _parse_pending(index: int) -> Tally:
     return parse_awards(plain_text(_PENDING[index]))
 
 
-def parse_all(bodies: list[str], workers: int) -> None:
-    """Parse the bodies not parsed yet, on every core (``fork``: the workers
-    inherit the bodies; only tallies come back).  Same tallies as one by one:
-    the parser is a pure function of the text."""
+def parse_all(bodies: list[str], workers: int) -> list[Tally]:
+    """The tally of each body; those not parsed yet are parsed on every core
+    (``fork``: the workers inherit the bodies; only tallies come back).  Same
+    tallies as one by one: the parser is a pure function of the text."""
     global _PENDING
+    keys = [_key(body) for body in bodies]
     todo = {}
-    for body in bodies:
-        key = _key(body)
+    for key, body in zip(keys, bodies, strict=True):
         if key not in _PARSED:
             todo.setdefault(key, body)
     if (
-        workers < 2
-        or len(todo) < MIN_PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
+        workers >= 2
+        and len(todo) >= MIN_PARALLEL
+        and "fork" in multiprocessing.get_all_start_methods()
     ):
-        return  # _tally_of parses them as they come
-    _PENDING = list(todo.values())
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(_PENDING) // (workers * 8))
-            tallies = pool.map(_parse_pending, range(len(_PENDING)), chunksize=chunk)
-    finally:
-        _PENDING = []
-    _PARSED.update(zip(todo, tallies, strict=True))
+        _PENDING = list(todo.values())
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunk = max(1, len(_PENDING) // (workers * 8))
+                tallies = pool.map(
+                    _parse_pending, range(len(_PENDING)), chunksize=chunk
+                )
+        finally:
+            _PENDING = []
+        _PARSED.update(zip(todo, tallies, strict=True))
+    else:
+        for key, body in todo.items():
+            _PARSED[key] = parse_awards(plain_text(body))
+    return [_PARSED[key] for key in keys]
 
 
 def _fmt(c: int, i: int) -> str:
@@ -85,13 +83,13 @@ def count_awards(generator):
     settings, context = generator.settings, generator.context
     folder = os.path.basename(os.path.normpath(settings["PATH"]))
     rows = []
-    parse_all(
-        [a._content or "" for a in generator.articles + generator.drafts],
+    everything = generator.articles + generator.drafts
+    tallies = parse_all(
+        [a._content or "" for a in everything],
         settings.get("AWARDS_WORKERS") or os.cpu_count() or 1,
     )
-    for article in generator.articles + generator.drafts:
+    for article, found in zip(everything, tallies, strict=True):
         path = f"{folder}/{article.relative_source_path}"
-        found = _tally_of(article._content or "")
         tally = Tally(
             found.collectives,
             found.individuals,

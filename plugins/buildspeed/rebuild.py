@@ -34,7 +34,6 @@ PRIVATE = frozenset(
         "related",
         "older",
         "newer",
-        "search_folded",  # body words for the search index; own page only
     }
 )
 

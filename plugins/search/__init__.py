@@ -25,22 +25,12 @@ from pathlib import Path
 
 from pelican import signals
 
-from .fold import d_words
 from .records import digest, records, write_records
 from .stable import stabilise
 
 log = logging.getLogger(__name__)
 PAGEFIND = version("pagefind")
 _RUNNING: dict[str, dict] = {}  # output folder -> the indexing job
-
-
-def add_folded_words(generator):
-    for article in generator.articles:
-        article.search_folded = d_words(
-            article.title, article._content or "",
-            getattr(getattr(article, "ward", None), "full_name", ""),
-            " ".join(t.name for t in getattr(article, "topics", None) or ()),
-        )
 
 
 def _wanted(settings) -> bool:
@@ -145,6 +135,5 @@ def finish_pagefind(pelican):
 
 
 def register():
-    signals.article_generator_finalized.connect(add_folded_words)
     signals.article_generator_finalized.connect(start_pagefind)
     signals.finalized.connect(finish_pagefind)

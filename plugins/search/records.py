@@ -15,6 +15,8 @@ from pathlib import Path
 from vietnamese.dates import long_date, short_date
 from vietnamese.text import capitalize_first
 
+from .fold import d_words
+
 
 def record(article) -> str:
     ward = getattr(article, "ward", None)
@@ -44,7 +46,12 @@ def record(article) -> str:
     authors = getattr(article, "authors", None) or ()
     if authors:
         parts.append("<p>" + escape(" – ".join(a.name for a in authors)) + "</p>")
-    folded = getattr(article, "search_folded", "")
+    folded = d_words(
+        article.title,
+        article._content or "",
+        getattr(ward, "full_name", ""),
+        " ".join(t.name for t in topics),
+    )
     if folded:
         parts.append(f"<p>{escape(folded)}</p>")
     parts.append("</main></body></html>")
