@@ -191,7 +191,7 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     )
     rows.append(
         (
-            "ours: full build again, reports unchanged (caches kept)",
+            "ours: full build again, same reports (cache/ kept, output emptied)",
             n,
             median(warm, "wall"),
             median(warm, "wall") / b,
