@@ -86,10 +86,10 @@ ARCHIVES_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "search"]
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
-# Pagefind indexes the built site at the end of every build (plugins/search).
+# Pagefind indexes every report during the build (plugins/search).
 SEARCH_INDEX = True
-# The dev server keeps the first build's index: Pagefind reads every page
-# (about 23 s at 10,000 reports), too slow for a preview on every save.
+# The dev server keeps the first build's index: Pagefind indexes every
+# report (about 22 s at 10,000), too slow for a preview on every save.
 SEARCH_INDEX_ON_REBUILD = False
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None

@@ -25,10 +25,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from docblock import write_block
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 VANILLA_CONF = """\
 SITENAME = "Vanilla"
@@ -79,12 +80,11 @@ def measure(argv: list[str]) -> dict:
     return result
 
 
-def full_build(content: Path, output: Path, cold: bool = True) -> dict:
-    """`make html` into an empty output folder; ``cold``: no cache either
-    (no photo renditions, no search index from an earlier build)."""
+def full_build(content: Path, output: Path) -> dict:
+    """`make html` into an empty output folder with no cache (no photo
+    renditions, no search index from an earlier run)."""
     shutil.rmtree(output, ignore_errors=True)
-    if cold:
-        shutil.rmtree(ROOT / "cache", ignore_errors=True)
+    shutil.rmtree(ROOT / "cache", ignore_errors=True)
     return measure(
         [
             "make",
@@ -174,7 +174,6 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     conf.write_text(VANILLA_CONF, encoding="utf-8")
     base = [vanilla_build(content, work / "o-vanilla", conf) for _ in range(repeat)]
     ours = [full_build(content, work / "o-ours") for _ in range(repeat)]
-    warm = [full_build(content, work / "o-ours", cold=False) for _ in range(repeat)]
     re = [rebuild(content, work / "o-re") for _ in range(repeat)]
     b = median(base, "wall")
     rows.append(
@@ -187,15 +186,6 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
             median(ours, "wall"),
             median(ours, "wall") / b,
             max(r["peak_mib"] for r in ours),
-        )
-    )
-    rows.append(
-        (
-            "ours: full build again, same reports (cache/ kept, output emptied)",
-            n,
-            median(warm, "wall"),
-            median(warm, "wall") / b,
-            max(r["peak_mib"] for r in warm),
         )
     )
     rows.append(
@@ -262,17 +252,6 @@ def table(rows, repeat: int) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    doc = ROOT / "docs" / "performance.md"
-    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    block = f"{START}\n## Build benchmark (`make bench`)\n\n{text}\n{END}"
-    if START in old and END in old:
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    doc.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N = 1,000 only")
@@ -288,7 +267,7 @@ def main() -> None:
     text = table(rows, args.repeat) + "\n" + plugin_table(shares)
     print(text)
     if not args.no_write:
-        write_doc(text)
+        write_block("bench", "Build benchmark (`make bench`)", text)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+from docblock import write_block  # noqa: E402
 from local_nginx import free_port, serve  # noqa: E402
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
-START, END = "<!-- site:start -->", "<!-- site:end -->"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BUDGET_KB = 30
 
@@ -142,7 +142,8 @@ def report(weights: dict, scores: dict, repeat: int) -> str:
         f"Lighthouse {lighthouse_version()}, mobile (its defaults), Debian's "
         f"chromium; median of {repeat} runs.",
         "",
-        "| Page | Performance | Accessibility | Best practices | SEO | LCP ms | TBT ms | CLS |",
+        "| Page | Performance | Accessibility | Best practices | SEO "
+        "| LCP ms | TBT ms | CLS |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for page, s in scores.items():
@@ -160,17 +161,6 @@ def report(weights: dict, scores: dict, repeat: int) -> str:
 def lighthouse_version() -> str:
     package = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "package.json"
     return json.loads(package.read_text(encoding="utf-8"))["version"]
-
-
-def write_doc(text: str) -> None:
-    doc = ROOT / "docs" / "performance.md"
-    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    block = f"{START}\n## Page weight and Lighthouse (`make bench-site`)\n\n{text}\n{END}"
-    if START in old and END in old:
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    doc.write_text(new, encoding="utf-8")
 
 
 def median_scores(runs: list[dict]) -> dict:
@@ -218,7 +208,7 @@ def main() -> None:
     text = report(weights, scores, args.repeat)
     print(text)
     if not args.no_write:
-        write_doc(text)
+        write_block("site", "Page weight and Lighthouse (`make bench-site`)", text)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Shared fixtures: real Pelican builds of real or tiny fixture content."""
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,36 @@ def build(content: Path, output: Path, conf: str = "pelicanconf.py", **override)
     settings = settings_for(content, output, conf, **override)
     Pelican(settings).run()
     return settings
+
+
+def need(program: str, package: str | None = None) -> str:
+    """The path of a system program the test needs. Under CI (``CI=true``) a
+    missing one fails the run (.ci/run installs it); elsewhere the test skips
+    and says how to install it."""
+    found = shutil.which(program) or next(
+        (
+            p
+            for p in (f"/usr/sbin/{program}", f"/usr/bin/{program}")
+            if Path(p).exists()
+        ),
+        None,
+    )
+    if found:
+        return found
+    install = f"apt-get install {package or program}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{program} is missing: .ci/run installs it ({install})")
+    pytest.skip(f"{program} is not installed: {install}")
+
+
+def real_content_with(root: Path, files: dict[str, str]) -> Path:
+    """A copy of the real content/ under ``root`` plus ``files`` (path inside
+    the content folder -> text)."""
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    for name, text in files.items():
+        (content / name).write_text(text, encoding="utf-8")
+    return content
 
 
 def warnings_logged(records, settings) -> list[str]:

@@ -8,20 +8,16 @@ elsewhere these tests skip and say how to install it. Screenshots at 390 and
 
 import functools
 import http.server
-import os
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
-from conftest import CONTENT, ROOT, build
+from conftest import ROOT, build, need, real_content_with
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 
 EXTRA = {
-    "duc-thuan.md": """Title: Phường Đức Thuận ra quân bảo đảm an toàn giao thông
+    "tin-tuc/2024/duc-thuan.md": """Title: Phường Đức Thuận ra quân bảo đảm an toàn giao thông
 Date: 2024-03-15
 Ward: Đức Thuận
 Topics: An toàn giao thông
@@ -30,7 +26,7 @@ Summary: Đoàn viên, thanh niên phường Đức Thuận ra quân tuyên truy
 
 Sáng ngày 15/3/2024, Đoàn Thanh niên phường Đức Thuận tổ chức ra quân tuyên truyền an toàn giao thông trên các tuyến đường chính.
 """,
-    "nghi-hai.md": """Title: Nghi Hải tổ chức hội nghị văn hóa cơ sở
+    "tin-tuc/2024/nghi-hai.md": """Title: Nghi Hải tổ chức hội nghị văn hóa cơ sở
 Date: 2024-02-20
 Ward: Nghi Hải
 Topics: Văn hóa – Thể thao
@@ -46,23 +42,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def chromium():
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(
-            "chromium is missing: .ci/run installs it (apt-get install chromium)"
-        )
-    pytest.skip("browser tests need Debian's chromium: apt-get install chromium")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    for name, text in EXTRA.items():
-        (content / "tin-tuc/2024" / name).write_text(text, encoding="utf-8")
+    content = real_content_with(root, EXTRA)
     out = root / "out"
     build(content, out, PHOTOS_CACHE=str(root / "cache"))
     handler = functools.partial(QuietHandler, directory=str(out))
@@ -74,7 +57,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium()
+    executable = need("chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -75,7 +75,10 @@ class Dev:
         count = assert_same_tree(self.out, self.plain)
         fresh = self.tmp_path / name
         build(
-            self.content, fresh, DEFAULT_PAGINATION=2, INCREMENTAL=False,
+            self.content,
+            fresh,
+            DEFAULT_PAGINATION=2,
+            INCREMENTAL=False,
             SEARCH_INDEX=False,
         )
         for path in fresh.rglob("*"):

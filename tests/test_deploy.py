@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, need
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import local_nginx
@@ -116,19 +116,6 @@ def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
 
 
 # --- nginx ---------------------------------------------------------------
-
-
-def need(program: str) -> str:
-    found = shutil.which(program) or (
-        f"/usr/sbin/{program}" if Path(f"/usr/sbin/{program}").exists() else None
-    )
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail(
-            f"{program} is missing: .ci/run installs it (apt-get install {program})"
-        )
-    pytest.skip(f"{program} not installed: apt-get install {program}")
 
 
 @contextmanager
@@ -281,7 +268,10 @@ def test_search_works_in_a_browser_under_the_sites_csp(browser, tmp_path):  # no
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         titles = search(page, base, "dang uy")
         violations = page.evaluate("window.__csp")
-        for path in ("/", "/tin-tuc/2024/01/bac-hong-tong-ket-cong-tac-quoc-phong-an-ninh-nam-2023/"):
+        for path in (
+            "/",
+            "/tin-tuc/2024/01/bac-hong-tong-ket-cong-tac-quoc-phong-an-ninh-nam-2023/",
+        ):
             page.goto(base + path)
             violations += page.evaluate("window.__csp")
         context.close()

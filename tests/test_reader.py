@@ -102,7 +102,9 @@ def test_rebuild_converts_only_the_edited_file(tmp_path, make_content):
     assert changed == [str(edited)]
     prefetch.CACHE.clear()
     build(
-        content, tmp_path / "fresh", SAFE_MARKDOWN_REUSE_CONVERTER=False,
+        content,
+        tmp_path / "fresh",
+        SAFE_MARKDOWN_REUSE_CONVERTER=False,
         SEARCH_INDEX=False,
     )
     assert assert_same_tree(tmp_path / "dev", tmp_path / "fresh") > 5

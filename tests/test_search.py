@@ -21,18 +21,24 @@ Summary: Tóm tắt.
 
 ARTICLES = {
     "a.md": REPORT.format(
-        title="Đảng uỷ phường Nghi Hoà tổng kết năm", date="2024-01-10",
-        ward="Nghi Hoà", topics="QP-AN",
+        title="Đảng uỷ phường Nghi Hoà tổng kết năm",
+        date="2024-01-10",
+        ward="Nghi Hoà",
+        topics="QP-AN",
         body="Đảng uỷ, UBND phường Nghi Hòa tổ chức Hội nghị tổng kết.",
     ),
     "b.md": REPORT.format(
-        title="Đức Thuận ra quân an toàn giao thông", date="2023-03-15",
-        ward="Đức Thuận", topics="An toàn giao thông, Quốc phòng – An ninh",
+        title="Đức Thuận ra quân an toàn giao thông",
+        date="2023-03-15",
+        ward="Đức Thuận",
+        topics="An toàn giao thông, Quốc phòng – An ninh",
         body="Đoàn Thanh niên phường Đức Thuận ra quân.",
     ),
     "c.md": REPORT.format(
-        title="Nghi Hải hội nghị văn hóa", date="2024-02-20",
-        ward="Nghi Hải", topics="Văn hóa – Thể thao",
+        title="Nghi Hải hội nghị văn hóa",
+        date="2024-02-20",
+        ward="Nghi Hải",
+        topics="Văn hóa – Thể thao",
         body="UBND phường Nghi Hải tổ chức hội nghị văn hóa.",
     ),
 }
@@ -88,11 +94,15 @@ def test_index_holds_articles_only_with_registry_filters(indexed):
     entry, found = filters(indexed[0] / "pagefind")
     assert entry["languages"]["vi"]["page_count"] == len(ARTICLES)
     assert found["ward"] == {
-        "Phường Nghi Hòa": 1, "Phường Đức Thuận": 1, "Phường Nghi Hải": 1
+        "Phường Nghi Hòa": 1,
+        "Phường Đức Thuận": 1,
+        "Phường Nghi Hải": 1,
     }
     assert found["year"] == {"2024": 2, "2023": 1}
     assert found["topic"] == {
-        "Quốc phòng – An ninh": 2, "An toàn giao thông": 1, "Văn hóa – Thể thao": 1
+        "Quốc phòng – An ninh": 2,
+        "An toàn giao thông": 1,
+        "Văn hóa – Thể thao": 1,
     }
 
 
@@ -102,7 +112,7 @@ def fragments(bundle) -> dict[str, dict]:
     for path in (bundle / "fragment").glob("*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
-        data = json.loads(raw[len(b"pagefind_dcd"):])
+        data = json.loads(raw[len(b"pagefind_dcd") :])
         found[data["url"]] = data
     return found
 
@@ -128,7 +138,9 @@ def test_each_article_is_indexed_at_its_address_with_its_text(indexed):
     assert {"dức", "doàn"} <= set(page["content"].replace(".", " ").split())
 
 
-def test_unchanged_reports_keep_the_index_and_an_edit_rebuilds_it(tmp_path, make_content):
+def test_unchanged_reports_keep_the_index_and_an_edit_rebuilds_it(
+    tmp_path, make_content
+):
     content = make_content(ARTICLES)
     out, cache = tmp_path / "out", tmp_path / "cache"
     build(content, out, CACHE_PATH=str(cache))

@@ -1,14 +1,14 @@
 """Search with Pagefind (PyPI ``pagefind[bin]``), run as part of every build.
 
-Articles mark their body, title, filters (ward, year, topics) for Pagefind
-in the theme; this plugin adds each article's đ-words written with d
-(:mod:`search.fold`) and, as soon as the articles are read, starts Pagefind
-in its own process on one small record per article (:mod:`search.records`),
-so indexing runs on the second core while Pelican writes the pages; at the
-end it makes the index stable (:mod:`search.stable`) and swaps it in.  When
-the records are those of the index already in the output, nothing runs.
-``SEARCH_INDEX = False`` skips it; ``SEARCH_INDEX_ON_REBUILD = False`` keeps
-the first build's index through the dev server's rebuilds.
+As soon as the articles are read, a thread writes one small record per
+article (:mod:`search.records`: headline, date, ward/year/topic filters,
+body, byline, and the đ-words written with d from :mod:`search.fold`) and
+runs Pagefind on them in its own process, while Pelican renders and writes
+the pages.  At the end the index is made byte-stable (:mod:`search.stable`)
+and swapped in whole.  When the records are those of the index already in
+the output, nothing runs.  ``SEARCH_INDEX = False`` skips it;
+``SEARCH_INDEX_ON_REBUILD = False`` keeps the first build's index through the
+dev server's rebuilds.
 """
 
 import hashlib
@@ -86,9 +86,18 @@ def start_pagefind(generator):
         try:
             write_records(work / "site", found)
             result = subprocess.run(
-                [sys.executable, "-m", "pagefind", "--site", str(work / "site"),
-                 "--output-path", str(bundle), "--silent"],
-                capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "pagefind",
+                    "--site",
+                    str(work / "site"),
+                    "--output-path",
+                    str(bundle),
+                    "--silent",
+                ],
+                capture_output=True,
+                text=True,
             )
             job["code"] = result.returncode
             job["message"] = (result.stderr or result.stdout).strip()[-2000:]

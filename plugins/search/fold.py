@@ -2,8 +2,9 @@
 
 Pagefind folds most Vietnamese marks when it indexes and searches ("hoa"
 finds "Hòa") but treats "đ" as a letter of its own, so "dang uy" would not
-find "Đảng uỷ".  Each page therefore carries, hidden, the words of its text
-that contain đ/Đ written with d; the search page writes đ as d in queries.
+find "Đảng uỷ".  Each search record therefore also holds the words of its
+text that contain đ/Đ written with d; the search page writes đ as d in
+queries.
 """
 
 import html

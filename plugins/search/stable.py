@@ -28,7 +28,7 @@ def read_pf(path: Path):
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{path}: not a Pagefind index file")
-    return cbor2.loads(raw[len(SIGNATURE):])
+    return cbor2.loads(raw[len(SIGNATURE) :])
 
 
 def pf_bytes(data) -> bytes:

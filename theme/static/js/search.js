@@ -1,5 +1,6 @@
 /* Search page: Pagefind's UI in Vietnamese. "đ" is searched as "d": every
-   page also carries its đ-words written with d (plugins/search), so "dang uy"
+   report's search record also holds its đ-words written with d
+   (plugins/search), so "dang uy"
    and "đảng uỷ" both find "Đảng uỷ". No inline script: CSP script-src 'self'. */
 (function () {
   var box = document.getElementById("search");
