@@ -34,8 +34,10 @@ PLUGINS = [
     "taxonomy",
     "awards",
     "seo",
-    "search",
+    # buildspeed before search: both finish on Pelican's last signal, in this
+    # order, so the pages are written while Pagefind is still indexing.
     "buildspeed",
+    "search",
 ]
 
 # Dev builds warn about content problems and go on; publishconf.py makes

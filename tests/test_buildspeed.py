@@ -1,10 +1,15 @@
 """Dev-server rebuilds that skip unchanged work give exactly a fresh build."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from buildspeed import parallel
+from buildspeed.parallel import Page, write_all
 from buildspeed.rebuild import Ledger, public_data
-from conftest import build, settings_for
+from conftest import ROOT, build, real_content_with, settings_for, soup
 from pelican import Pelican
 from test_reader import assert_same_tree
 
@@ -167,3 +172,88 @@ def test_public_data_leaves_out_body_only_when_summary_is_given():
     assert public_data(a) == public_data(b)
     del a._summary, b._summary
     assert public_data(a) != public_data(b)
+
+
+def test_pages_written_on_every_core_are_the_pages_written_one_by_one(
+    tmp_path, monkeypatch
+):
+    """The real content plus paginated listings, through the worker pool
+    (forced for a small site) and through Pelican's own writer."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    content = real_content_with(
+        tmp_path, {f"tin-tuc/{k}": v for k, v in reports().items()}
+    )
+    common = dict(DEFAULT_PAGINATION=2, SEARCH_INDEX=False)
+    build(content, tmp_path / "pool", PARALLEL_WRITE_WORKERS=2, **common)
+    build(content, tmp_path / "plain", PARALLEL_WRITE=False, **common)
+    assert assert_same_tree(tmp_path / "pool", tmp_path / "plain") >= 40
+
+
+class _Pid:
+    name = "pid.html"
+
+    def render(self, context):
+        return f"{context['n']} {os.getpid()}"
+
+
+class _Broken:
+    name = "broken.html"
+
+    def render(self, context):
+        raise ValueError("thiếu biến")
+
+
+def test_write_all_renders_in_worker_processes_and_names_the_page_that_failed(
+    tmp_path,
+):
+    pages = [
+        Page(str(tmp_path / f"{n}.html"), _Pid(), {"n": -1}, {"n": n})
+        for n in range(parallel.MIN_PARALLEL)
+    ]
+    broken = Page(str(tmp_path / "broken.html"), _Broken(), {}, {})
+    failed = write_all([*pages[:5], broken, *pages[5:]], workers=2)
+    assert [(page.path, why) for page, why in failed] == [
+        (broken.path, "ValueError: thiếu biến")
+    ]
+    written = [Path(page.path).read_text(encoding="utf-8").split() for page in pages]
+    assert [int(n) for n, _ in written] == list(range(len(pages)))
+    assert str(os.getpid()) not in {pid for _, pid in written}
+    assert not Path(broken.path).exists()
+
+
+def test_reports_of_the_same_minute_are_listed_alike_in_every_build(
+    tmp_path, make_content
+):
+    """Pelican reads files in set order (it changes with PYTHONHASHSEED);
+    reports of one minute must still be listed in one order: by title."""
+    same = {
+        f"s{n}.md": REPORT.format(title=f"Tin {t}", month=2, n=1, ward="Nghi Hòa")
+        for n, t in enumerate("GCEAFDB")
+    }
+    content = make_content(same)
+    for seed in ("1", "2", "3"):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pelican",
+                str(content),
+                "-o",
+                str(tmp_path / seed),
+                "-s",
+                str(ROOT / "pelicanconf.py"),
+                "-q",
+                "-e",
+                "SEARCH_INDEX=false",
+            ],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+    assert assert_same_tree(tmp_path / "1", tmp_path / "2") >= 10
+    assert assert_same_tree(tmp_path / "1", tmp_path / "3") >= 10
+    listed = [
+        a.get_text(strip=True)
+        for a in soup(tmp_path / "1/index.html").select("main h2 a, main h3 a")
+    ]
+    assert listed[:2] == ["Tin A", "Tin B"]

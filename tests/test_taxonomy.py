@@ -8,7 +8,8 @@ import pytest
 from conftest import REGISTRY, build, soup, warnings_logged
 from portal.metadata import resolve
 from portal.registry import load_registry
-from taxonomy.core import by_month, group, order_key
+from portal.urls import newest_first as order_key
+from taxonomy.core import by_month, group
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NFD = unicodedata.normalize("NFD", "Nghi Hòa")

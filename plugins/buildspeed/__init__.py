@@ -11,12 +11,14 @@ in the same process and compare with a fresh build byte for byte.
 import contextlib
 import hashlib
 import io
+import logging
 import os
 
 from pelican import signals
 from pelican.utils import sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
+from .parallel import Page, worker_count, write_all
 from .rebuild import (
     Ledger,
     Store,
@@ -30,6 +32,10 @@ from .rebuild import (
 _LEDGERS: dict[str, Ledger] = {}
 _STORES: dict[tuple, Store] = {}
 _PENDING: dict[str, tuple[Ledger, str]] = {}
+_BATCHES: dict[str, list] = {}  # output folder -> pages collected this build
+# Names Pelican's writer sets in a page's context besides the call's keywords.
+_PELICAN_OWN = frozenset({"output_file", "localsiteurl", "SITEURL"})
+log = logging.getLogger(__name__)
 _MEMO = ("override_url", "override_save_as")
 CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
@@ -74,7 +80,9 @@ def reuse_content(generator):
 
 
 class _KeyedTemplate:
-    """A template that renders only when its page's key has changed."""
+    """A template that renders only when its page's key has changed, and
+    (with ``PARALLEL_WRITE``) hands the page to the end-of-build batch
+    instead of rendering it now."""
 
     def __init__(self, template, writer):
         self._template, self._writer = template, writer
@@ -84,25 +92,66 @@ class _KeyedTemplate:
         writer = self._writer
         name = localcontext["output_file"]
         path = sanitised_join(writer.output_path, name)
-        key = writer.page_key(self.name, name, localcontext)
-        if writer.ledger.unchanged(path, key):
-            writer.unchanged.add(path)
-            return ""
-        _PENDING[path] = (writer.ledger, key)
+        done = ()
+        if enabled(writer.settings):
+            key = writer.page_key(self.name, name, localcontext)
+            if writer.ledger.unchanged(path, key):
+                writer.unchanged.add(path)
+                return ""
+            done = (writer.ledger, key)
+        if writer.batch is not None:
+            return writer.collect(path, self._template, localcontext, done)
+        if done:
+            _PENDING[path] = done
         return self._template.render(localcontext)
 
     def __getattr__(self, name):
         return getattr(self._template, name)
 
 
+class _Collected(io.TextIOBase):
+    """What ``_open_w`` gives back for a collected page: writing the
+    :class:`~buildspeed.parallel.Page` puts it in the batch; writing text
+    (a feed) writes the file at once."""
+
+    def __init__(self, writer, path):
+        super().__init__()
+        self._writer, self._path, self._file = writer, path, None
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if self._path is None:  # a write Pelican skips
+            return len(data) if isinstance(data, str) else 0
+        if isinstance(data, Page):
+            self._writer.batch.append(data)
+            return 0
+        if self._file is None:
+            self._file = open(self._path, "w", encoding="utf-8")
+        return self._file.write(data)
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        super().close()
+
+
 class IncrementalWriter(Writer):
-    """Pelican's writer, leaving pages whose inputs did not change alone."""
+    """Pelican's writer, leaving pages whose inputs did not change alone and
+    rendering the others on every core at the end of the build."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.ledger = _LEDGERS.setdefault(os.path.abspath(output_path), Ledger())
         self.unchanged: set[str] = set()
         self._site = None
+        self._shared: dict | None = None
+        self._own_keys: frozenset = frozenset()
+        self.batch: list[Page] | None = None
+        if self.settings.get("PARALLEL_WRITE", True):
+            self.batch = _BATCHES[os.path.abspath(output_path)] = []
 
     def site_key(self, context) -> str:
         if self._site is None:
@@ -135,9 +184,21 @@ class IncrementalWriter(Writer):
         parts = [self.site_key(localcontext), template_name, name, *own]
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
+    def collect(self, path, template, localcontext, done) -> Page:
+        """The page as the shared context plus what this page sets: Pelican
+        builds ``localcontext`` as a copy of the context updated with the
+        call's keywords, ``output_file``, ``localsiteurl`` (and ``SITEURL``
+        for relative URLs) and, when paginating, the page's paginator."""
+        shared = self._shared
+        names = (localcontext.keys() - shared.keys()) | self._own_keys
+        own = {name: localcontext[name] for name in names if name in localcontext}
+        return Page(path, template, shared, own, done)
+
     def write_file(self, name, template, context, *args, **kwargs):
-        if enabled(self.settings) and template is not None:
+        if template is not None and (enabled(self.settings) or self.batch is not None):
             template = _KeyedTemplate(template, self)
+            self._shared = context
+            self._own_keys = frozenset(kwargs) | _PELICAN_OWN
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
@@ -145,7 +206,49 @@ class IncrementalWriter(Writer):
             self.unchanged.discard(filename)
             self._written_files.add(filename)
             return contextlib.nullcontext(io.StringIO())
-        return super()._open_w(filename, encoding, override=override)
+        if self.batch is None:
+            return super()._open_w(filename, encoding, override=override)
+        return _Collected(self, self._claim(filename, override))
+
+    def _claim(self, filename, override):
+        """Pelican's ``_open_w`` checks against writing one file twice, without
+        opening it: the file to write, or None for a write Pelican skips."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time '
+                    "(was previously overwritten)"
+                )
+            return None
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already '
+                "written to it previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return filename
+
+
+def write_batch(pelican):
+    """Render and write the pages collected during the build, on every core;
+    a page that fails is named and stops the build, as it would have."""
+    output = os.path.abspath(pelican.settings["OUTPUT_PATH"])
+    pages = _BATCHES.pop(output, None)
+    if not pages:
+        return
+    workers = worker_count(pelican.settings.get("PARALLEL_WRITE_WORKERS"))
+    failed = write_all(pages, workers)
+    failed_paths = {page.path for page, _ in failed}
+    for page in pages:
+        if page.done and page.path not in failed_paths:
+            ledger, key = page.done
+            ledger.record(page.path, key)
+    for page, message in failed:
+        log.error("Không tạo được trang %s: %s", page.path, message)
+    if failed:
+        raise RuntimeError(f"{len(failed)} trang không tạo được (xem lỗi ở trên)")
 
 
 def record_written(path, context=None):
@@ -200,6 +303,7 @@ def register():
     signals.article_generator_finalized.connect(fast_author_lists)
     signals.article_generator_finalized.connect(memoize_addresses)
     signals.content_written.connect(record_written)
+    signals.finalized.connect(write_batch)
 
 
 __all__ = ["IncrementalWriter", "file_stamp", "register"]

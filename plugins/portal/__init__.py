@@ -17,7 +17,7 @@ from pelican.log import LimitFilter
 from .metadata import resolve
 from .problems import Problem, report, stop_if_strict
 from .registry import RegistryError, load_registry
-from .urls import unique_slugs
+from .urls import newest_first, unique_slugs
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,9 @@ def resolve_articles(generator):
                 f"thêm dòng 'Slug: {article.slug}' (hoặc một tên khác) vào bài",
             ),
         )
+    if settings["ARTICLE_ORDER_BY"] == "reversed-date":  # Pelican's default
+        generator.articles.sort(key=newest_first)
+        generator.drafts.sort(key=newest_first)
 
 
 def show_problems_again(generator):

@@ -11,6 +11,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 
+def newest_first(item) -> tuple:
+    """Newest first, then by title, then by source file: a total order.
+
+    Pelican reads the files in the order of a set, which changes from run
+    to run, so its own date order lists two reports of the same minute
+    differently in every build; this one never does.
+    """
+    return (-item.date.timestamp(), item.title, item.source_path)
+
+
 def unique_slugs(
     items: Iterable,
     address: Callable[[object], str],

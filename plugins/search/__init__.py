@@ -1,25 +1,27 @@
 """Search with Pagefind (PyPI ``pagefind[bin]``), run as part of every build.
 
-As soon as the articles are read, a thread writes one small record per
-article (:mod:`search.records`: headline, date, ward/year/topic filters,
-body, byline, and the đ-words written with d from :mod:`search.fold`) and
-runs Pagefind on them in its own process, while Pelican renders and writes
-the pages.  At the end the index is made byte-stable (:mod:`search.stable`)
-and swapped in whole.  When the records are those of the index already in
-the output, nothing runs.  ``SEARCH_INDEX = False`` skips it;
-``SEARCH_INDEX_ON_REBUILD = False`` keeps the first build's index through the
+As soon as the articles are read, a forked process builds one small record
+per article (:mod:`search.records`: headline, date, ward/year/topic filters,
+body, byline, and the đ-words written with d from :mod:`search.fold`),
+writes them out and runs Pagefind on them, while Pelican renders and writes
+the pages on its own cores.  The index is made byte-stable
+(:mod:`search.stable`) and, at the end of the build, swapped in whole.  When
+the records are those of the index already in the output, nothing runs.
+``SEARCH_INDEX = False`` skips it; ``SEARCH_INDEX_ON_REBUILD = False`` keeps
+the first build's index through the
 dev server's rebuilds.
 """
 
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from importlib.metadata import version
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from .stable import stabilise
 log = logging.getLogger(__name__)
 PAGEFIND = version("pagefind")
 _RUNNING: dict[str, dict] = {}  # output folder -> the indexing job
+KEPT = -1  # the job's code when the output already holds this index
 
 
 def _wanted(settings) -> bool:
@@ -59,33 +62,28 @@ def _in_place(settings, key: str) -> bool:
         return False
 
 
-def start_pagefind(generator):
-    """Index as soon as the articles are read: a thread writes one small
-    record per article (:mod:`search.records`; file writes release the GIL)
-    and runs Pagefind in its own process, while Pelican renders and writes
-    every page."""
-    settings = generator.settings
-    output = settings["OUTPUT_PATH"]
-    if output in _RUNNING or not _wanted(settings):
-        return
-    found = records(generator.articles)
-    key = f"{digest(found)}-{PAGEFIND}"
-    if _in_place(settings, key):
-        return
-    # Records outside the output (a publish build empties it before writing);
-    # the bundle beside it, so that it can be renamed in.
-    work = Path(tempfile.mkdtemp(prefix="pagefind-"))
-    parent = Path(output).resolve().parent
-    bundle = parent / f".{Path(output).name}.pagefind-{os.getpid()}"
-    if not os.access(parent, os.W_OK):
-        bundle = work / "bundle"
-    shutil.rmtree(bundle, ignore_errors=True)
-    job = {"work": work, "bundle": bundle, "key": key}
+def _scratch() -> str | None:
+    """Memory-backed scratch space where there is one (Linux): ten thousand
+    small records are written and read once, and disk journaling, not
+    their few dozen MB, is what they would cost."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
-    def run():
-        try:
+
+def _index(articles, settings, work: Path, bundle: Path) -> None:
+    """In a forked process: the records, and Pagefind on them unless the
+    output already holds their index.  The outcome goes to work/result.json."""
+    gc.freeze()  # only reads the parent's objects: no copying them to scan
+    result = {"code": 0, "message": "", "key": ""}
+    try:
+        found = records(articles)
+        result["key"] = key = f"{digest(found)}-{PAGEFIND}"
+        if _in_place(settings, key):
+            result["code"] = KEPT
+        else:
             write_records(work / "site", found)
-            result = subprocess.run(
+            del found
+            run = subprocess.run(
                 [
                     sys.executable,
                     "-m",
@@ -99,33 +97,61 @@ def start_pagefind(generator):
                 capture_output=True,
                 text=True,
             )
-            job["code"] = result.returncode
-            job["message"] = (result.stderr or result.stdout).strip()[-2000:]
-        except OSError as error:
-            job["code"], job["message"] = 1, str(error)
+            shutil.rmtree(work / "site", ignore_errors=True)
+            result["code"] = run.returncode
+            result["message"] = (run.stderr or run.stdout).strip()[-2000:]
+            if run.returncode == 0:
+                stabilise(bundle)
+    except Exception as error:  # reported by the parent, with the reason
+        result["code"], result["message"] = 1, f"{type(error).__name__}: {error}"
+    (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
 
-    job["thread"] = threading.Thread(target=run, daemon=True)
-    job["thread"].start()
-    _RUNNING[output] = job
+
+def start_pagefind(generator):
+    """Index as soon as the articles are read, in a forked process that
+    writes one small record per article (:mod:`search.records`) and runs
+    Pagefind on them, while Pelican renders and writes every page."""
+    settings = generator.settings
+    output = settings["OUTPUT_PATH"]
+    if output in _RUNNING or not _wanted(settings):
+        return
+    # Records outside the output (a publish build empties it before writing);
+    # the bundle beside it, so that it can be renamed in.
+    work = Path(tempfile.mkdtemp(prefix="pagefind-", dir=_scratch()))
+    parent = Path(output).resolve().parent
+    bundle = parent / f".{Path(output).name}.pagefind-{os.getpid()}"
+    if not os.access(parent, os.W_OK):
+        bundle = work / "bundle"
+    shutil.rmtree(bundle, ignore_errors=True)
+    process = multiprocessing.get_context("fork").Process(
+        target=_index, args=(generator.articles, settings, work, bundle), daemon=True
+    )
+    process.start()
+    _RUNNING[output] = {"process": process, "work": work, "bundle": bundle}
 
 
 def finish_pagefind(pelican):
-    """Wait for the index, make it stable, swap it in whole: no stale index
-    files from earlier dev builds; a failed run keeps the previous index."""
+    """Wait for the index and swap it in whole: no stale index files from
+    earlier dev builds; a failed run keeps the previous index."""
     settings = pelican.settings
     output = settings["OUTPUT_PATH"]
     job = _RUNNING.pop(output, None)
     if job is None:
         return
-    job["thread"].join()
-    bundle = job["bundle"]
+    job["process"].join()
+    bundle, work = job["bundle"], job["work"]
     try:
-        if job["code"] != 0:
-            log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", job["message"])
+        try:
+            result = json.loads((work / "result.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = {"code": 1, "message": f"exit code {job['process'].exitcode}"}
+        if result["code"] == KEPT:
+            return
+        if result["code"] != 0:
+            log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", result["message"])
             if settings.get("PORTAL_STRICT"):
                 raise SystemExit(1)
             return
-        stabilise(bundle)
         index = Path(output) / "pagefind"
         shutil.rmtree(index, ignore_errors=True)
         shutil.move(bundle, index)  # a rename on the same file system
@@ -134,15 +160,18 @@ def finish_pagefind(pelican):
             key_file.parent.mkdir(parents=True, exist_ok=True)
             entry = (index / "pagefind-entry.json").read_text(encoding="utf-8")
             key_file.write_text(
-                json.dumps({"records": job["key"], "entry": entry}), encoding="utf-8"
+                json.dumps({"records": result["key"], "entry": entry}),
+                encoding="utf-8",
             )
         except OSError:  # remembering is an optimisation, never a failure
             pass
     finally:
-        shutil.rmtree(job["work"], ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(bundle, ignore_errors=True)
 
 
 def register():
-    signals.article_generator_finalized.connect(start_pagefind)
+    # pretaxonomy: the portal plugin (listed before) has given every report
+    # its ward, topics and final address; nothing else a record needs.
+    signals.article_generator_pretaxonomy.connect(start_pagefind)
     signals.finalized.connect(finish_pagefind)

@@ -8,9 +8,10 @@ groups to Pelican.  Settings (defaults below) may change every address.
 
 from pelican import signals
 from pelican.generators import Generator
+from portal.urls import newest_first
 from vietnamese.text import capitalize_first
 
-from .core import Term, counts_by_year, group, order_key
+from .core import Term, counts_by_year, group
 
 DEFAULTS = {
     "WARD_URL": "phuong/{slug}/",
@@ -54,7 +55,7 @@ def build_terms(generator):
     """Group the published reports; put the terms in the context and on articles."""
     settings, context = generator.settings, generator.context
     registry = context.get("registry")
-    articles = sorted(generator.articles, key=order_key)
+    articles = sorted(generator.articles, key=newest_first)
     wards, years, topics = group(
         articles,
         registry.wards if registry else [],

@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 
-def order_key(article):
-    """Newest first, then by title, then by file: a total, stable order."""
-    return (-article.date.timestamp(), article.title, article.source_path)
-
-
 @dataclass
 class Term:
     """One ward, year or topic and its reports."""

@@ -1,0 +1,98 @@
+"""Render and write a build's pages on every core (no Pelican here).
+
+Rendering templates is most of what is left of a build once Markdown is
+converted, and every page is independent.  The writer therefore only
+*collects* each page (:class:`Page`: the template, the shared build context
+and the few names the page adds to it) and :func:`write_all` renders and
+writes them at the end of the build in ``fork`` workers, which inherit every
+content object: nothing but page numbers and error messages cross between
+processes.  A page is rendered from exactly the context the writer would
+have rendered it from, so the files are the same byte for byte (proved by
+``tests/test_buildspeed.py``).
+"""
+
+import gc
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+# Below this many pages a pool of workers costs more than it saves.
+MIN_PARALLEL = 200
+
+_pages: list = []  # set in the parent just before forking
+
+
+@dataclass(slots=True)
+class Page:
+    """One page to render: ``shared`` plus ``own`` is its template context."""
+
+    path: str
+    template: object
+    shared: dict
+    own: dict
+    done: tuple = field(default=())  # (ledger, key) to record once written
+
+    def render(self) -> str:
+        context = self.shared.copy()
+        context.update(self.own)
+        # What Pelican's writer does before rendering (relative URLs).
+        if context.get("localsiteurl"):
+            self.shared["localsiteurl"] = context["localsiteurl"]
+        return self.template.render(context)
+
+    def write(self) -> None:
+        text = self.render()
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def _write_range(bounds: tuple[int, int]) -> list[tuple[int, str]]:
+    failed = []
+    for number in range(*bounds):
+        try:
+            _pages[number].write()
+        except Exception as error:  # reported by the parent, naming the page
+            failed.append((number, f"{type(error).__name__}: {error}"))
+    return failed
+
+
+def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
+    """Render and write every page; return the pages that failed, with why."""
+    global _pages
+    if not pages:
+        return []
+    parallel = (
+        workers > 1
+        and len(pages) >= MIN_PARALLEL
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    _pages = pages
+    try:
+        if not parallel:
+            failed = _write_range((0, len(pages)))
+        else:
+            # Small slices, handed out as workers free up: pages differ in cost.
+            step = max(1, min(100, len(pages) // (workers * 8)))
+            slices = [
+                (i, min(i + step, len(pages))) for i in range(0, len(pages), step)
+            ]
+            failed = []
+            # The workers only read what the parent built: keep the collector
+            # off it, or each worker copies the whole heap to scan it.
+            gc.freeze()
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for result in pool.imap_unordered(_write_range, slices):
+                    failed.extend(result)
+    finally:
+        gc.unfreeze()
+        _pages = []
+    return [(pages[number], message) for number, message in sorted(failed)]
+
+
+def worker_count(setting) -> int:
+    """``setting`` if given, else the CPUs this process may run on."""
+    if setting:
+        return int(setting)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
