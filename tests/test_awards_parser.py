@@ -146,9 +146,27 @@ COUNTED = [
         1,
         0,
     ),
+    # passive, the recipients first: "... được nhận Giấy khen"
+    (
+        "Có 01 tập thể, 23 cá nhân được nhận Giấy khen của Chủ tịch UBND phường "
+        "vì đã có thành tích xuất sắc trong phong trào./.",
+        1,
+        23,
+        0,
+    ),
+    # typed without diacritics: the verb is taken at its word
+    (
+        "UBND phuong tuyen duong 02 tap the, 05 ca nhan dien hinh.",
+        2,
+        5,
+        0,
+    ),
 ]
 
 NOT_COUNTED = [
+    # "tuyến đường" (a road) folds like the verb "tuyên dương"
+    "Bên cạnh kết quả đạt được, hội nghị chỉ ra tồn tại: tình trạng lấn chiếm "
+    "vỉa hè vẫn còn tái diễn ở một số tuyến đường.",
     # attendance, participation
     "Tham dự hội nghị có 05 tập thể và 40 cá nhân tiêu biểu của phường.",
     "Có 12 đơn vị và 300 hội viên tham gia ngày hội đại đoàn kết.",

@@ -84,6 +84,33 @@ ATTENDING = re.compile(
 HONORIFIC = re.compile(r"(?<![a-z])(dong chi|d/c|ong|ba|anh|chi|em|chau|thay|co)\s+")
 
 
+# Folding merges words the verbs must not be confused with: "tuyến đường"
+# (a road) folds like "tuyên dương", "tăng" (to rise) like "tặng".  A verb
+# typed with diacritics must be spelled as the verb; one typed without any
+# is taken at its word.
+VERB_SPELLINGS = frozenset(
+    {
+        "khen thưởng",
+        "biểu dương",
+        "tuyên dương",
+        "tặng",
+        "trao tặng",
+        "trao",
+        "nhận",
+        "được nhận",
+    }
+)
+
+
+def _verbs(pattern: re.Pattern, original: str, folded: str) -> list[re.Match]:
+    found = []
+    for m in pattern.finditer(folded):
+        typed = original[m.start() : m.end()]
+        if typed.isascii() or " ".join(typed.lower().split()) in VERB_SPELLINGS:
+            found.append(m)
+    return found
+
+
 def named_person(original: str, folded: str) -> bool:
     """One person named: an honorific, then a name with a capital letter."""
     for m in HONORIFIC.finditer(folded):
@@ -234,20 +261,19 @@ def parse_sentence(sentence: str) -> Tally:
     folded = fold(original)
     if NOT_AN_AWARD.search(folded):
         return tally
-    verbs = [m for m in STRONG_VERB.finditer(folded)]
     verbs = [
         m
-        for m in verbs
+        for m in _verbs(STRONG_VERB, original, folded)
         if not FIELD_OF_WORK.search(folded[max(0, m.start() - 20) : m.end()])
     ]
     form_matches = list(FORM_RE.finditer(folded))
     forms = [FORMS[m.group(1)] for m in form_matches]
-    weak = list(WEAK_VERB.finditer(folded)) if forms else []
+    weak = _verbs(WEAK_VERB, original, folded) if forms else []
     if not verbs:
         verbs = weak
     if not verbs:
         return tally
-    first = verbs[0].start()
+    first, first_end = verbs[0].start(), verbs[0].end()
     if PROPOSAL.search(folded[:first]) or PROPOSAL.search(folded[first : first + 60]):
         return tally
     counted = False
@@ -265,7 +291,8 @@ def parse_sentence(sentence: str) -> Tally:
             before_verb = c_start + m.start() < first
             if before_verb and ATTENDING.match(f_clause[m.end() :]):
                 continue
-            if before_verb and "duoc" not in folded[c_start + m.end() : first + 1]:
+            # passive: "01 tập thể ... được (nhận) Giấy khen"
+            if before_verb and "duoc" not in folded[c_start + m.end() : first_end]:
                 continue  # before the verb, not passive: not its recipients
             value = number_value(m.group("num"))
             if value is None:
