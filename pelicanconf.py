@@ -30,13 +30,14 @@ PLUGINS = [
     "vietnamese",
     "safe_markdown",
     "portal",
+    # buildspeed right after portal: it keeps each report's address as soon
+    # as portal has settled the slugs, and it writes the pages (Pelican's
+    # last signal) before search waits there for Pagefind.
+    "buildspeed",
     "photos",
     "taxonomy",
     "awards",
     "seo",
-    # buildspeed before search: both finish on Pelican's last signal, in this
-    # order, so the pages are written while Pagefind is still indexing.
-    "buildspeed",
     "search",
 ]
 

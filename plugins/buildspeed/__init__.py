@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import os
+from collections import ChainMap
 
 from pelican import signals
 from pelican.utils import sanitised_join
@@ -194,7 +195,28 @@ class IncrementalWriter(Writer):
         own = {name: localcontext[name] for name in names if name in localcontext}
         return Page(path, template, shared, own, done)
 
+    def _unchanged(self, name, template, context, args, kwargs) -> bool:
+        """A single (unpaginated) page whose key and file are unchanged: known
+        before Pelican copies the context, makes folders and sends signals."""
+        if args or not name or template is None or not enabled(self.settings):
+            return False
+        paginated = kwargs.get("paginated")
+        if paginated is None:
+            paginated = kwargs.keys() & {"articles", "dates"}
+        if paginated and (
+            kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
+        ):
+            return False
+        path = sanitised_join(self.output_path, name)
+        key = self.page_key(template.name, name, ChainMap(kwargs, context))
+        if not self.ledger.unchanged(path, key):
+            return False
+        self._written_files.add(path)
+        return True
+
     def write_file(self, name, template, context, *args, **kwargs):
+        if self._unchanged(name, template, context, args, kwargs):
+            return None
         if template is not None and (enabled(self.settings) or self.batch is not None):
             template = _KeyedTemplate(template, self)
             self._shared = context
@@ -279,7 +301,9 @@ def fast_author_lists(generator):
 def memoize_addresses(generator):
     """Pelican formats an article's URL anew (metadata copy, two relpaths,
     two strftimes) every time a template or the writer asks for it; once
-    every plugin has settled the slugs, keep each article's address.
+    the portal plugin has settled the slugs, keep each article's address,
+    and between dev rebuilds keep it for every reused article whose slug is
+    unchanged (the address is made of its own metadata, which did not change).
 
     ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
     later write replace the file, which cannot happen here because the
@@ -288,7 +312,12 @@ def memoize_addresses(generator):
     if not enabled(generator.settings):
         return
     for article in generator.articles + generator.translations:
-        url, save_as = article.url, article.save_as
+        known = vars(article).get("_address")
+        if known is not None and known[0] == article.slug:
+            url, save_as = known[1], known[2]
+        else:
+            url, save_as = article.url, article.save_as
+            article._address = (article.slug, url, save_as)
         article.override_url, article.override_save_as = url, save_as
 
 
@@ -301,7 +330,9 @@ def register():
     signals.page_generator_init.connect(reuse_content)
     signals.get_writer.connect(use_writer)
     signals.article_generator_finalized.connect(fast_author_lists)
-    signals.article_generator_finalized.connect(memoize_addresses)
+    # pretaxonomy, right after the portal plugin's (listed before this one)
+    # renumbering: every later plugin and template reads the kept address.
+    signals.article_generator_pretaxonomy.connect(memoize_addresses)
     signals.content_written.connect(record_written)
     signals.finalized.connect(write_batch)
 
