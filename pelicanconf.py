@@ -34,11 +34,13 @@ PLUGINS = [
     # as portal has settled the slugs, and it writes the pages (Pelican's
     # last signal) before search waits there for Pagefind.
     "buildspeed",
+    # search next: Pagefind starts as soon as the reports have their wards,
+    # topics and addresses, not after the plugins below.
+    "search",
     "photos",
     "taxonomy",
     "awards",
     "seo",
-    "search",
 ]
 
 # Dev builds warn about content problems and go on; publishconf.py makes

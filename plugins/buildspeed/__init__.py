@@ -16,7 +16,7 @@ import os
 from collections import ChainMap
 
 from pelican import signals
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .parallel import Page, worker_count, write_all
@@ -36,6 +36,10 @@ _PENDING: dict[str, tuple[Ledger, str]] = {}
 _BATCHES: dict[str, list] = {}  # output folder -> pages collected this build
 # Names Pelican's writer sets in a page's context besides the call's keywords.
 _PELICAN_OWN = frozenset({"output_file", "localsiteurl", "SITEURL"})
+# write_file's own parameters: not part of the page's template context.
+_WRITER_ARGS = frozenset(
+    {"relative_urls", "paginated", "template_name", "override_output", "url"}
+)
 log = logging.getLogger(__name__)
 _MEMO = ("override_url", "override_save_as")
 CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
@@ -195,33 +199,51 @@ class IncrementalWriter(Writer):
         own = {name: localcontext[name] for name in names if name in localcontext}
         return Page(path, template, shared, own, done)
 
-    def _unchanged(self, name, template, context, args, kwargs) -> bool:
-        """A single (unpaginated) page whose key and file are unchanged: known
-        before Pelican copies the context, makes folders and sends signals."""
-        if args or not name or template is None or not enabled(self.settings):
+    def _single(self, name, template, args, kwargs) -> bool:
+        """A page Pelican writes once, without paginating it."""
+        if args or not name or template is None:
             return False
         paginated = kwargs.get("paginated")
         if paginated is None:
             paginated = kwargs.keys() & {"articles", "dates"}
-        if paginated and (
-            kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
-        ):
-            return False
-        path = sanitised_join(self.output_path, name)
-        key = self.page_key(template.name, name, ChainMap(kwargs, context))
-        if not self.ledger.unchanged(path, key):
-            return False
-        self._written_files.add(path)
-        return True
+        return not (
+            paginated
+            and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
+        )
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if self._unchanged(name, template, context, args, kwargs):
-            return None
-        if template is not None and (enabled(self.settings) or self.batch is not None):
-            template = _KeyedTemplate(template, self)
-            self._shared = context
-            self._own_keys = frozenset(kwargs) | _PELICAN_OWN
-        return super().write_file(name, template, context, *args, **kwargs)
+        if not self._single(name, template, args, kwargs):
+            if template is not None and (
+                enabled(self.settings) or self.batch is not None
+            ):
+                template = _KeyedTemplate(template, self)
+                self._shared = context
+                self._own_keys = frozenset(kwargs) | _PELICAN_OWN
+            return super().write_file(name, template, context, *args, **kwargs)
+        # A single page: decided here, before Pelican copies the context,
+        # makes its folder (the worker does) and renders it.
+        path = sanitised_join(self.output_path, name)
+        done = ()
+        if enabled(self.settings):
+            key = self.page_key(template.name, name, ChainMap(kwargs, context))
+            if self.ledger.unchanged(path, key):
+                self._written_files.add(path)
+                return None
+            done = (self.ledger, key)
+        if self.batch is None:
+            if done:
+                _PENDING[path] = done
+            return super().write_file(name, template, context, **kwargs)
+        own = {k: v for k, v in kwargs.items() if k not in _WRITER_ARGS}
+        own["output_file"] = name
+        own["localsiteurl"] = context.get("localsiteurl", None)
+        if kwargs.get("relative_urls"):
+            own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+        target = self._claim(path, kwargs.get("override_output", False))
+        if target is not None:
+            self.batch.append(Page(path, template, context, own, done))
+            signals.content_written.send(path, context=ChainMap(own, context))
+        return None
 
     def _open_w(self, filename, encoding, override=False):
         if filename in self.unchanged:
@@ -261,6 +283,10 @@ def write_batch(pelican):
     if not pages:
         return
     workers = worker_count(pelican.settings.get("PARALLEL_WRITE_WORKERS"))
+    # A core kept busy by another plugin's process (Pagefind) is left to it:
+    # the build ends when both are done, and sharing a core slows both.
+    busy = sum(1 for alive in pelican.settings.get("_BACKGROUND_JOBS", ()) if alive())
+    workers = max(1, workers - busy)
     failed = write_all(pages, workers)
     failed_paths = {page.path for page, _ in failed}
     for page in pages:

@@ -42,6 +42,7 @@ class Page:
 
     def write(self) -> None:
         text = self.render()
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as f:
             f.write(text)
 

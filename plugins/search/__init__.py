@@ -128,6 +128,8 @@ def start_pagefind(generator):
     )
     process.start()
     _RUNNING[output] = {"process": process, "work": work, "bundle": bundle}
+    # Tells buildspeed to leave a core to it while it runs.
+    settings["_BACKGROUND_JOBS"] = [process.is_alive]
 
 
 def finish_pagefind(pelican):
@@ -139,6 +141,7 @@ def finish_pagefind(pelican):
     if job is None:
         return
     job["process"].join()
+    settings.pop("_BACKGROUND_JOBS", None)
     bundle, work = job["bundle"], job["work"]
     try:
         try:
