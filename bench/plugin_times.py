@@ -8,7 +8,8 @@ receiver's module), and so is the time of any generator a plugin adds
 (its term pages, say). The readers and writers plugins install are timed with
 the build itself (they replace Pelican's work rather than add to it), so the
 figure is each plugin's *own* added time: what the build would save without
-its handlers.
+its handlers.  Pages are rendered one by one here (``PARALLEL_WRITE`` off)
+so that each plugin's pages count as its own time.
 """
 
 import json
@@ -57,7 +58,13 @@ def _timed_send(self, sender=None, /, *, _async_wrapper=None, **kwargs):
 
 
 def main(conf: str, content: str, output: str) -> None:
-    settings = read_settings(conf, override={"PATH": content, "OUTPUT_PATH": output})
+    # Pages rendered where their generator asks, as Pelican does: with the
+    # end-of-build batch (PARALLEL_WRITE) every plugin's pages would count
+    # as buildspeed's time.
+    settings = read_settings(
+        conf,
+        override={"PATH": content, "OUTPUT_PATH": output, "PARALLEL_WRITE": False},
+    )
     Signal.send = _timed_send
     start = time.perf_counter()
     Pelican(settings).run()
