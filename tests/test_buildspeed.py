@@ -108,7 +108,20 @@ def test_body_edit_rewrites_only_that_report(dev, tmp_path):
     )
     assert rewritten == ["tin-tuc/2024/01/bai-so-3/index.html"]
     assert "Đoạn cuối đã sửa." in (dev.out / rewritten[0]).read_text(encoding="utf-8")
+    # no tally changed: the award data files were left alone too
+    data = [p for p in after if p.endswith((".json", ".csv")) and "khen" in p]
+    assert data and all(after[p] == before[p] for p in data)
     assert dev.check() >= 10
+
+
+def test_an_award_added_by_an_edit_reaches_the_award_data(dev, tmp_path):
+    edit(
+        dev.content / "tin-tuc/b3.md",
+        "Đoạn cuối của bài 3.",
+        "UBND phường khen thưởng 02 tập thể, 05 cá nhân có thành tích xuất sắc.",
+    )
+    dev.run()
+    assert dev.check() >= 10  # the JSON and CSV equal a fresh build's
 
 
 @pytest.mark.parametrize(

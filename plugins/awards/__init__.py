@@ -88,7 +88,8 @@ def count_awards(generator):
         [a._content or "" for a in everything],
         settings.get("AWARDS_WORKERS") or os.cpu_count() or 1,
     )
-    for article, found in zip(everything, tallies, strict=True):
+    published = len(generator.articles)  # everything[:published]: not drafts
+    for number, (article, found) in enumerate(zip(everything, tallies, strict=True)):
         path = f"{folder}/{article.relative_source_path}"
         tally = Tally(
             found.collectives,
@@ -147,7 +148,7 @@ def count_awards(generator):
             )
         article.awards = tally
         ward = getattr(article, "ward", None)
-        if tally.total and ward is not None and article in generator.articles:
+        if tally.total and ward is not None and number < published:
             rows.append(
                 Row(
                     url=article.url,
@@ -186,13 +187,55 @@ class AwardsGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"],
             )
         site = self.settings.get("SITEURL", "")
+        key = _summary_key(summary, site)
         for name, render in (("AWARDS_JSON", to_json), ("AWARDS_CSV", to_csv)):
             target = setting(self.settings, name)
             if target:
                 path = os.path.join(self.output_path, target)
+                if _WRITTEN.get(path) == (key, _stamp(path)):
+                    continue  # a dev rebuild that changed no tally
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8", newline="") as f:
                     f.write(render(summary, site))
+                _WRITTEN[path] = (key, _stamp(path))
+
+
+# JSON/CSV file -> (what it was written from, its stamp): a dev rebuild
+# after editing a report's text rewrites them only when a tally changed.
+_WRITTEN: dict[str, tuple] = {}
+
+
+def _stamp(path: str):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _summary_key(summary, site: str) -> tuple:
+    """Everything the JSON and CSV files are made of (the totals follow from
+    the rows), as plain tuples that compare fast."""
+    return (
+        site,
+        tuple(summary.wards),
+        tuple(
+            (
+                r.url,
+                r.title,
+                r.date,
+                r.year,
+                r.ward,
+                r.ward_slug,
+                r.tally.collectives,
+                r.tally.individuals,
+                r.tally.unsplit,
+                tuple(r.tally.forms),
+                tuple(r.tally.givers),
+            )
+            for r in summary.rows
+        ),
+    )
 
 
 def check(generators):
