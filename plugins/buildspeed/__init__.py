@@ -330,6 +330,8 @@ def memoize_addresses(generator):
     the portal plugin has settled the slugs, keep each article's address,
     and between dev rebuilds keep it for every reused article whose slug is
     unchanged (the address is made of its own metadata, which did not change).
+    The portal plugin reads the kept ``_address`` too when it looks for
+    clashing addresses.
 
     ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
     later write replace the file, which cannot happen here because the
