@@ -3,9 +3,14 @@ as d, and the same bytes every build (the browser test searches it)."""
 
 import gzip
 import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from conftest import build
+import search
+from conftest import ROOT, build
 from search.fold import d_words
 from search.stable import read_pf
 from test_reader import assert_same_tree
@@ -157,3 +162,42 @@ def test_unchanged_reports_keep_the_index_and_an_edit_rebuilds_it(
     texts = [f["content"] for f in fragments(out / "pagefind").values()]
     assert any("văn hóa mới." in t for t in texts)
     assert not list(tmp_path.glob(".out.pagefind-*"))  # nothing left beside it
+
+
+def test_a_build_that_stops_early_leaves_no_indexer_or_its_files(
+    tmp_path, make_content
+):
+    """A strict build stops on a content error after Pagefind has started
+    (search starts when the reports are resolved; the stop comes when every
+    generator has reported): the indexer is stopped and its records and
+    half-written bundle removed, whatever the moment."""
+    scratch = Path(search._scratch() or tempfile.gettempdir())
+    before = set(scratch.glob("pagefind-*"))
+    bad = ARTICLES["a.md"].replace("Ward: Nghi Hoà", "Ward: Nghi Hoa Hoa")
+    content = make_content({**ARTICLES, "a.md": bad})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(tmp_path / "out"),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-e",
+            "PORTAL_STRICT=true",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "Nghi Hoa Hoa" in run.stdout + run.stderr
+    assert set(scratch.glob("pagefind-*")) == before
+    assert list(tmp_path.glob(".out.pagefind-*")) == []
+    running = [
+        cmd
+        for cmd in (p.read_bytes() for p in Path("/proc").glob("[0-9]*/cmdline"))
+        if str(scratch / "pagefind-").encode() in cmd
+    ]
+    assert running == []

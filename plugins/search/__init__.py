@@ -12,6 +12,7 @@ the first build's index through the
 dev server's rebuilds.
 """
 
+import atexit
 import gc
 import hashlib
 import json
@@ -19,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,6 +76,14 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
     """In a forked process: the records, and Pagefind on them unless the
     output already holds their index.  The outcome goes to work/result.json."""
     gc.freeze()  # only reads the parent's objects: no copying them to scan
+    pagefind = []
+
+    def stop(signum, frame):  # the build ended early: Pagefind goes too
+        for process in pagefind:
+            process.kill()
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, stop)
     result = {"code": 0, "message": "", "key": ""}
     try:
         found = records(articles)
@@ -83,7 +93,7 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
         else:
             write_records(work / "site", found)
             del found
-            run = subprocess.run(
+            run = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
@@ -94,12 +104,15 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
                     str(bundle),
                     "--silent",
                 ],
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
             )
+            pagefind.append(run)
+            stdout, stderr = run.communicate()
             shutil.rmtree(work / "site", ignore_errors=True)
             result["code"] = run.returncode
-            result["message"] = (run.stderr or run.stdout).strip()[-2000:]
+            result["message"] = (stderr or stdout).strip()[-2000:]
             if run.returncode == 0:
                 stabilise(bundle)
     except Exception as error:  # reported by the parent, with the reason
@@ -113,7 +126,8 @@ def start_pagefind(generator):
     Pagefind on them, while Pelican renders and writes every page."""
     settings = generator.settings
     output = settings["OUTPUT_PATH"]
-    if output in _RUNNING or not _wanted(settings):
+    _cancel(output)  # left by a build of this process that failed midway
+    if not _wanted(settings):
         return
     # Records outside the output (a publish build empties it before writing);
     # the bundle beside it, so that it can be renamed in.
@@ -130,6 +144,25 @@ def start_pagefind(generator):
     _RUNNING[output] = {"process": process, "work": work, "bundle": bundle}
     # Tells buildspeed to leave a core to it while it runs.
     settings["_BACKGROUND_JOBS"] = [process.is_alive]
+
+
+def _cancel(output: str) -> None:
+    """Stop an indexing job and remove its files."""
+    job = _RUNNING.pop(output, None)
+    if job is None:
+        return
+    job["process"].terminate()
+    job["process"].join()
+    shutil.rmtree(job["work"], ignore_errors=True)
+    shutil.rmtree(job["bundle"], ignore_errors=True)
+
+
+@atexit.register
+def _cancel_all() -> None:
+    """A build that stopped before its end (a strict build's content error,
+    Ctrl-C) leaves no indexer running and nothing in /dev/shm."""
+    for output in list(_RUNNING):
+        _cancel(output)
 
 
 def finish_pagefind(pelican):
