@@ -140,6 +140,18 @@ def test_listing_data_edit_matches_a_fresh_build(dev, tmp_path, change):
     assert dev.check() >= 10
 
 
+def test_a_new_report_taking_a_kept_address_renumbers_the_old_one(dev, tmp_path):
+    """b3's address was kept from the first build; a new report of the same
+    title and month, earlier in source order, takes it and b3 moves to -2."""
+    (dev.content / "tin-tuc/a0.md").write_text(
+        REPORT.format(title="Bài số 3", month=1, n=3, ward="Nghi Hải"),
+        encoding="utf-8",
+    )
+    dev.run()
+    assert (dev.out / "tin-tuc/2024/01/bai-so-3-2/index.html").exists()
+    assert dev.check() >= 10
+
+
 def test_new_report_and_registry_edit_match_a_fresh_build(dev, tmp_path):
     (dev.content / "tin-tuc/b9.md").write_text(
         REPORT.format(title="Bài mới", month=4, n=9, ward="Nghi Hải"), encoding="utf-8"

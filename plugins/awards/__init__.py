@@ -10,6 +10,7 @@ import hashlib
 import multiprocessing
 import os
 
+from buildspeed.rebuild import Ledger
 from pelican import signals
 from pelican.generators import Generator
 from portal.problems import Problem, report, stop_if_strict
@@ -192,25 +193,17 @@ class AwardsGenerator(Generator):
             target = setting(self.settings, name)
             if target:
                 path = os.path.join(self.output_path, target)
-                if _WRITTEN.get(path) == (key, _stamp(path)):
+                if _WRITTEN.unchanged(path, key):
                     continue  # a dev rebuild that changed no tally
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8", newline="") as f:
                     f.write(render(summary, site))
-                _WRITTEN[path] = (key, _stamp(path))
+                _WRITTEN.record(path, key)
 
 
-# JSON/CSV file -> (what it was written from, its stamp): a dev rebuild
-# after editing a report's text rewrites them only when a tally changed.
-_WRITTEN: dict[str, tuple] = {}
-
-
-def _stamp(path: str):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
+# JSON/CSV file -> what it was written from: a dev rebuild after editing a
+# report's text rewrites them only when a tally changed.
+_WRITTEN = Ledger()
 
 
 def _summary_key(summary, site: str) -> tuple:

@@ -41,7 +41,6 @@ _WRITER_ARGS = frozenset(
     {"relative_urls", "paginated", "template_name", "override_output", "url"}
 )
 log = logging.getLogger(__name__)
-_MEMO = ("override_url", "override_save_as")
 CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
 
@@ -73,8 +72,6 @@ def reuse_content(generator):
         if obj is None:
             return default
         obj._context = generator.context
-        for name in _MEMO:  # the slug may change in this build (renumbering)
-            vars(obj).pop(name, None)
         return obj
 
     def cache_data(filename, data):
@@ -97,13 +94,10 @@ class _KeyedTemplate:
         writer = self._writer
         name = localcontext["output_file"]
         path = sanitised_join(writer.output_path, name)
-        done = ()
-        if enabled(writer.settings):
-            key = writer.page_key(self.name, name, localcontext)
-            if writer.ledger.unchanged(path, key):
-                writer.unchanged.add(path)
-                return ""
-            done = (writer.ledger, key)
+        done = writer.keyed(path, self.name, name, localcontext)
+        if done is None:
+            writer.unchanged.add(path)
+            return ""
         if writer.batch is not None:
             return writer.collect(path, self._template, localcontext, done)
         if done:
@@ -189,6 +183,16 @@ class IncrementalWriter(Writer):
         parts = [self.site_key(localcontext), template_name, name, *own]
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
+    def keyed(self, path, template_name, name, localcontext) -> tuple | None:
+        """None for a page whose key and file are unchanged (not written
+        again); else what to record once it is written ((), not keyed)."""
+        if not enabled(self.settings):
+            return ()
+        key = self.page_key(template_name, name, localcontext)
+        if self.ledger.unchanged(path, key):
+            return None
+        return (self.ledger, key)
+
     def collect(self, path, template, localcontext, done) -> Page:
         """The page as the shared context plus what this page sets: Pelican
         builds ``localcontext`` as a copy of the context updated with the
@@ -223,13 +227,10 @@ class IncrementalWriter(Writer):
         # A single page: decided here, before Pelican copies the context,
         # makes its folder (the worker does) and renders it.
         path = sanitised_join(self.output_path, name)
-        done = ()
-        if enabled(self.settings):
-            key = self.page_key(template.name, name, ChainMap(kwargs, context))
-            if self.ledger.unchanged(path, key):
-                self._written_files.add(path)
-                return None
-            done = (self.ledger, key)
+        done = self.keyed(path, template.name, name, ChainMap(kwargs, context))
+        if done is None:
+            self._written_files.add(path)
+            return None
         if self.batch is None:
             if done:
                 _PENDING[path] = done
@@ -327,11 +328,10 @@ def fast_author_lists(generator):
 def memoize_addresses(generator):
     """Pelican formats an article's URL anew (metadata copy, two relpaths,
     two strftimes) every time a template or the writer asks for it; once
-    the portal plugin has settled the slugs, keep each article's address,
-    and between dev rebuilds keep it for every reused article whose slug is
-    unchanged (the address is made of its own metadata, which did not change).
-    The portal plugin reads the kept ``_address`` too when it looks for
-    clashing addresses.
+    the portal plugin has settled the slugs, keep each article's address.
+    A report reused on a dev rebuild keeps it (it is made of the report's
+    own metadata, which did not change), unless the portal plugin gives it
+    a new slug, which drops the kept address.
 
     ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
     later write replace the file, which cannot happen here because the
@@ -340,12 +340,7 @@ def memoize_addresses(generator):
     if not enabled(generator.settings):
         return
     for article in generator.articles + generator.translations:
-        known = vars(article).get("_address")
-        if known is not None and known[0] == article.slug:
-            url, save_as = known[1], known[2]
-        else:
-            url, save_as = article.url, article.save_as
-            article._address = (article.slug, url, save_as)
+        url, save_as = article.url, article.save_as
         article.override_url, article.override_save_as = url, save_as
 
 

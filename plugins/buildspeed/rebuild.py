@@ -31,7 +31,6 @@ PRIVATE = frozenset(
         "settings",
         "metadata",
         "_summary",
-        "_address",  # the slug and address below, kept by memoize_addresses
         "related",
         "older",
         "newer",

@@ -35,13 +35,11 @@ def _relative(settings: dict, source_path: str) -> str:
     return os.path.relpath(source_path, os.path.dirname(settings["PATH"]))
 
 
-def _save_as(article) -> str:
-    """Where the article is written; on a dev rebuild, the address the
-    buildspeed plugin kept for this slug (Pelican's own costs ~50 µs)."""
-    known = vars(article).get("_address")
-    if known is not None and known[0] == article.slug:
-        return known[2]
-    return article.save_as
+def _new_slug(article) -> None:
+    """A renumbered report's address follows its new slug: drop any address
+    Pelican was told to keep (``override_*``, set by buildspeed)."""
+    vars(article).pop("override_url", None)
+    vars(article).pop("override_save_as", None)
 
 
 def resolve_articles(generator):
@@ -67,7 +65,8 @@ def resolve_articles(generator):
             report(context, problem)
     for article, old, first in unique_slugs(
         generator.articles + generator.drafts,
-        address=_save_as,
+        address=lambda a: a.save_as,
+        renamed=_new_slug,
         source=lambda a: a.source_path,
         slug_in_address="{slug}" in settings["ARTICLE_SAVE_AS"]
         and "{slug}" in settings["DRAFT_SAVE_AS"],
@@ -82,9 +81,13 @@ def resolve_articles(generator):
                 f"thêm dòng 'Slug: {article.slug}' (hoặc một tên khác) vào bài",
             ),
         )
-    if settings["ARTICLE_ORDER_BY"] == "reversed-date":  # Pelican's default
-        generator.articles.sort(key=newest_first)
-        generator.drafts.sort(key=newest_first)
+
+
+def total_order(pelican):
+    """Pelican's default order, newest first, with ties broken by title and
+    file (:func:`urls.newest_first`): Pelican sorts with it itself."""
+    if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
+        pelican.settings["ARTICLE_ORDER_BY"] = newest_first
 
 
 def show_problems_again(generator):
@@ -101,6 +104,7 @@ def check_strict(generators):
 
 
 def register():
+    signals.initialized.connect(total_order)
     signals.article_generator_init.connect(show_problems_again)
     # pretaxonomy: articles are read and sorted into published and drafts but
     # not yet grouped, so later plugins group the canonical wards and topics.

@@ -26,11 +26,13 @@ def unique_slugs(
     address: Callable[[object], str],
     source: Callable[[object], str],
     slug_in_address: bool = True,
+    renamed: Callable[[object], None] = lambda item: None,
 ) -> list[tuple[object, str, object]]:
     """Renumber colliding slugs in place; return (item, old_slug, first) per change.
 
     ``address(item)`` is where the item would be written (it must follow
-    ``item.slug``); ``source(item)`` orders items that collide.  When the
+    ``item.slug`` once ``renamed(item)`` has been told of a new slug);
+    ``source(item)`` orders items that collide.  When the
     address pattern contains the slug (``slug_in_address``), items with a
     slug of their own cannot collide and their address is not computed
     (Pelican's is ~0.1 ms a call).
@@ -62,6 +64,7 @@ def unique_slugs(
             old, n = item.slug, 2
             while True:
                 item.slug = f"{old}-{n}"
+                renamed(item)
                 if free(item):
                     break
                 n += 1
