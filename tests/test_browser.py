@@ -47,7 +47,8 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     content = real_content_with(root, EXTRA)
     out = root / "out"
-    build(content, out, PHOTOS_CACHE=str(root / "cache"))
+    # Two reports per Pagefind run: the browser searches a joined index.
+    build(content, out, PHOTOS_CACHE=str(root / "cache"), SEARCH_SHARD_SIZE=2)
     handler = functools.partial(QuietHandler, directory=str(out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import search
-from conftest import ROOT, build
+from conftest import REGISTRY, ROOT, build
 from search.fold import d_words
+from search.merge import merge
 from search.stable import read_pf
 from test_reader import assert_same_tree
 
@@ -68,8 +69,6 @@ def indexed(tmp_path_factory):
     root = tmp_path_factory.mktemp("search")
     content = root / "content"
     (content / "data").mkdir(parents=True)
-    from conftest import REGISTRY
-
     (content / "data/registry.toml").write_bytes(REGISTRY.read_bytes())
     for name, text in ARTICLES.items():
         (content / "tin-tuc").mkdir(exist_ok=True)
@@ -201,3 +200,146 @@ def test_a_build_that_stops_early_leaves_no_indexer_or_its_files(
         if str(scratch / "pagefind-").encode() in cmd
     ]
     assert running == []
+
+
+def index_by_url(bundle: Path) -> dict:
+    """Everything a search can return from ``bundle``, keyed by URL rather
+    than by Pagefind's page numbers: each word's pages with their
+    locations, its spellings with marks, the filters, the pages' fragments
+    and word counts.  Also checks that every word lies in its chunk's range."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    info = entry["languages"]["vi"]
+    meta = read_pf(bundle / f"pagefind.{info['hash']}.pf_meta")
+    urls, pages = [], {}
+    for fragment, word_count in meta[1]:
+        raw = gzip.decompress(
+            (bundle / "fragment" / f"{fragment}.pf_fragment").read_bytes()
+        )
+        data = json.loads(raw[len(b"pagefind_dcd") :])
+        urls.append(data["url"])
+        pages[data["url"]] = (word_count, data)
+
+    def by_url(postings):
+        number, found = 0, {}
+        for delta, locations, meta_locations in postings:
+            number += delta
+            found[urls[number]] = (locations, meta_locations)
+        return found
+
+    words, order = {}, []
+    for first, last, chunk in meta[2]:
+        for word, postings, variants in read_pf(bundle / "index" / f"{chunk}.pf_index")[
+            0
+        ]:
+            assert first <= word[: len(first)] and word[: len(last)] <= last
+            order.append(word)
+            words[word] = (
+                by_url(postings),
+                {form: by_url(p) for form, p in variants},
+            )
+    assert order == sorted(order)
+    found = {}
+    for _, file_hash in meta[3]:
+        name, values = read_pf(bundle / "filter" / f"{file_hash}.pf_filter")
+        found[name] = {
+            value: sorted(urls[n] for n in numbers) for value, numbers in values
+        }
+    scripts = {
+        p.name: p.read_bytes()
+        for p in bundle.iterdir()
+        if p.is_file() and p.suffix != ".pf_meta" and p.name != "pagefind-entry.json"
+    }
+    return {
+        "scripts": scripts,
+        "count": info["page_count"],
+        "meta": (meta[0], meta[4], meta[5]),
+        "pages": pages,
+        "words": words,
+        "filters": found,
+    }
+
+
+def test_index_built_in_shards_and_joined_finds_what_one_run_finds(tmp_path):
+    """Above SEARCH_SHARD_SIZE reports Pagefind runs on shards (its memory
+    grows with the reports it holds) and search.merge joins the bundles:
+    the joined index must answer every word as one Pagefind run does."""
+    content = tmp_path / "content"
+    subprocess.run(  # 40 realistic reports, without their photo lines
+        [
+            sys.executable,
+            str(ROOT / "bench/gen_corpus.py"),
+            str(content / "tin-tuc"),
+            "40",
+            "--no-native-taxonomy",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for report in (content / "tin-tuc").glob("*.md"):
+        lines = report.read_text(encoding="utf-8").split("\n")
+        kept = [line for line in lines if not line.startswith("![")]
+        report.write_text("\n".join(kept), encoding="utf-8")
+    (content / "data").mkdir()
+    (content / "data/registry.toml").write_bytes(REGISTRY.read_bytes())
+    one, joined = tmp_path / "one", tmp_path / "joined"
+    build(content, one, CACHE_PATH=str(tmp_path / "c1"))
+    build(content, joined, CACHE_PATH=str(tmp_path / "c2"), SEARCH_SHARD_SIZE=7)
+    whole, merged = index_by_url(one / "pagefind"), index_by_url(joined / "pagefind")
+    assert whole["count"] == merged["count"] == 40
+    assert len(whole["words"]) > 500  # the corpus's vocabulary, shared by shards
+    shared = [w for w, (postings, _) in whole["words"].items() if len(postings) > 7]
+    assert len(shared) > 50  # words whose pages span several shards
+    for key in ("scripts", "meta", "pages", "words", "filters"):
+        assert merged[key] == whole[key], key
+    assert not list(tmp_path.glob(".joined.pagefind-*"))  # shards removed
+
+
+RECORD = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
+    '<main data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>{body}'
+    "</main></body></html>"
+)
+
+
+def pagefind(site: Path, bundle: Path) -> Path:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-path",
+            str(bundle),
+            "--silent",
+        ],
+        check=True,
+    )
+    return bundle
+
+
+def test_joined_shards_renumber_the_meta_fields_a_shard_lacks(tmp_path):
+    """Pagefind numbers meta fields by name; a shard with no photo has no
+    "image" field, so its "title" has another number than in a shard with
+    one.  The joined index uses the numbers of the whole site."""
+    pages = {
+        "a/index.html": ("Hội nghị Đảng uỷ", '<img src="/a.jpg" alt="Toàn cảnh">'),
+        "b/index.html": ("Hội nghị văn hóa", "<p>Hội nghị văn hóa phường.</p>"),
+        "c/index.html": ("Ra quân giao thông", "<p>Hội nghị ra quân.</p>"),
+    }
+    for shard, names in (
+        ("0", ["a/index.html"]),
+        ("1", ["b/index.html", "c/index.html"]),
+    ):
+        for name in names:
+            title, body = pages[name]
+            for site in (tmp_path / "all", tmp_path / f"site{shard}"):
+                (site / name).parent.mkdir(parents=True, exist_ok=True)
+                (site / name).write_text(RECORD.format(title=title, body=body))
+    whole = pagefind(tmp_path / "all", tmp_path / "whole")
+    shards = [pagefind(tmp_path / f"site{n}", tmp_path / f"b{n}") for n in "01"]
+    merge(shards, tmp_path / "joined")
+    one, joined = index_by_url(whole), index_by_url(tmp_path / "joined")
+    assert one["meta"][2] == ["image", "image_alt", "title"]
+    assert read_pf(next((tmp_path / "b1").glob("*.pf_meta")))[5] == ["title"]
+    assert one["words"]["hoi"] and joined == one

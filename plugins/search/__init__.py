@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from .merge import merge
 from .records import digest, records, write_records
 from .stable import stabilise
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 PAGEFIND = version("pagefind")
 _RUNNING: dict[str, dict] = {}  # output folder -> the indexing job
 KEPT = -1  # the job's code when the output already holds this index
+# Reports per Pagefind run: each run holds ~0.3 MiB a report (260 MiB here).
+SHARD_SIZE = 800
 
 
 def _wanted(settings) -> bool:
@@ -72,14 +75,47 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+def _pagefind(site: Path, bundle: Path, running: list) -> tuple[int, str]:
+    """Run Pagefind on the records in ``site``; (exit code, its message)."""
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-path",
+            str(bundle),
+            "--silent",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    running.append(run)
+    stdout, stderr = run.communicate()
+    running.remove(run)
+    return run.returncode, (stderr or stdout).strip()[-2000:]
+
+
+def _shards(bundle: Path) -> Path:
+    """Where the shards' bundles are made: beside ``bundle``, on the same
+    file system, so that joining them moves their files by renaming."""
+    return bundle.with_name(bundle.name + ".shards")
+
+
 def _index(articles, settings, work: Path, bundle: Path) -> None:
     """In a forked process: the records, and Pagefind on them unless the
-    output already holds their index.  The outcome goes to work/result.json."""
+    output already holds their index.  The outcome goes to work/result.json.
+
+    Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
+    above ``SEARCH_SHARD_SIZE`` reports it runs on shards of that size, one
+    after the other, and :func:`search.merge.merge` joins their bundles."""
     gc.freeze()  # only reads the parent's objects: no copying them to scan
-    pagefind = []
+    running = []
 
     def stop(signum, frame):  # the build ended early: Pagefind goes too
-        for process in pagefind:
+        for process in running:
             process.kill()
         os._exit(1)
 
@@ -91,29 +127,29 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
         if _in_place(settings, key):
             result["code"] = KEPT
         else:
-            write_records(work / "site", found)
+            size = max(1, settings.get("SEARCH_SHARD_SIZE", SHARD_SIZE))
+            sites = []
+            for start in range(0, len(found), size):
+                sites.append(work / f"site-{len(sites):04d}")
+                write_records(sites[-1], found[start : start + size])
             del found
-            run = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "pagefind",
-                    "--site",
-                    str(work / "site"),
-                    "--output-path",
-                    str(bundle),
-                    "--silent",
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            pagefind.append(run)
-            stdout, stderr = run.communicate()
-            shutil.rmtree(work / "site", ignore_errors=True)
-            result["code"] = run.returncode
-            result["message"] = (stderr or stdout).strip()[-2000:]
-            if run.returncode == 0:
+            if len(sites) <= 1:
+                site = work / "site-0000"
+                site.mkdir(exist_ok=True)
+                code, message = _pagefind(site, bundle, running)
+            else:
+                shards = _shards(bundle)
+                bundles = [shards / site.name for site in sites]
+                for site, shard in zip(sites, bundles, strict=False):
+                    code, message = _pagefind(site, shard, running)
+                    shutil.rmtree(site, ignore_errors=True)
+                    if code:
+                        break
+                else:
+                    merge(bundles, bundle)
+                shutil.rmtree(shards, ignore_errors=True)
+            result["code"], result["message"] = code, message
+            if code == 0:
                 stabilise(bundle)
     except Exception as error:  # reported by the parent, with the reason
         result["code"], result["message"] = 1, f"{type(error).__name__}: {error}"
@@ -155,6 +191,7 @@ def _cancel(output: str) -> None:
     job["process"].join()
     shutil.rmtree(job["work"], ignore_errors=True)
     shutil.rmtree(job["bundle"], ignore_errors=True)
+    shutil.rmtree(_shards(job["bundle"]), ignore_errors=True)
 
 
 @atexit.register
@@ -204,6 +241,7 @@ def finish_pagefind(pelican):
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(bundle, ignore_errors=True)
+        shutil.rmtree(_shards(bundle), ignore_errors=True)
 
 
 def register():

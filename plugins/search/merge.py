@@ -1,0 +1,369 @@
+"""Join Pagefind bundles built on disjoint shards of the site into one (pure).
+
+Pagefind holds the words of every page in memory until it writes the index:
+about 0.3 MiB a report, 2.9 GiB at 10,000.  Run on shards of a few hundred
+reports each run stays near 260 MiB (and the runs together take less time
+than one run on everything); this joins their bundles into the single
+index the browser loads, so that a search still fetches one metadata file
+and the chunks its words fall in, ranked over the whole site.
+
+Pagefind 1.5's bundle, as read from its output (``tests/test_search.py``
+compares a joined bundle with Pagefind's own, word for word):
+
+- ``pagefind-entry.json``: ``languages: {lang: {hash, wasm, page_count}}``;
+- ``pagefind.<hash>.pf_meta``: ``[version, pages, chunks, filters, sorts,
+  meta fields]``; a page is ``[fragment hash, word count]``, its number its
+  place in the list; a chunk ``[first word, last word, chunk hash]``;
+- ``index/<hash>.pf_index``: ``[[word, pages, variants], ...]`` in word
+  order; a word's pages ``[page number, locations, meta locations]`` in page
+  order, the page number given as the difference from the one before; a
+  variant ``[spelling with marks, pages]``;
+- ``filter/<hash>.pf_filter``: ``[name, [[value, [page numbers]], ...]]``;
+- ``fragment/<hash>.pf_fragment``: one page, whatever its number.
+
+Each ``.pf_*`` file is gzip of ``b"pagefind_dcd"`` and CBOR.  Joining
+renumbers the pages shard after shard: the fragments move as they are, the
+filters' page lists are shifted, and each word's page lists are
+concatenated, which changes only the first page number each shard
+contributes.  The locations, the bulk of the index, are copied as bytes
+without being decoded.
+"""
+
+import gzip
+import heapq
+import json
+import operator
+import os
+import re
+import shutil
+from functools import lru_cache
+from itertools import groupby, islice, pairwise
+from pathlib import Path
+
+import cbor2
+
+from .stable import SIGNATURE, content_name, pf_bytes, read_pf
+
+# A chunk of the word index closes once it holds this many bytes of CBOR:
+# about the size of the chunks Pagefind makes itself (20,000 locations).
+CHUNK_BYTES = 40_000
+# gzip level of the joined chunks: 38 MB of CBOR at 10,000 reports packs to
+# 15.0 MB in 1.1 s at 5, to 14.7 MB in 2.4 s at 6 (Pagefind: 14.4 MB).
+COMPRESSION = 5
+
+
+class MergeError(ValueError):
+    """The bundles cannot be joined (another Pagefind format, sort keys)."""
+
+
+# CBOR, as Pagefind's encoder writes it: shortest heads, definite lengths.
+_INT = (
+    rb"(?>[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a].{4}|[\x1b\x3b].{8})"
+)
+_ARRAY = rb"(?>[\x80-\x97]|\x98.|\x99..|\x9a.{4})"
+# One page of a word: [page number delta, [locations], [meta locations]].
+_PAGE = re.compile(
+    rb"\x83(" + _INT + rb")" + _ARRAY + _INT + rb"*+" + _ARRAY + _INT + rb"*+", re.S
+)
+_DELTA = operator.methodcaller("group", 1)
+
+
+def _head(buf: bytes, pos: int) -> tuple[int, int, int]:
+    """(major type, value, position after the head) of the CBOR item at pos."""
+    first = buf[pos]
+    info = first & 31
+    if info < 24:
+        return first >> 5, info, pos + 1
+    if info > 27:
+        raise MergeError(f"unexpected CBOR head {first:#x}")
+    size = 1 << (info - 24)
+    return (
+        first >> 5,
+        int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"),
+        (pos + 1 + size),
+    )
+
+
+def _encode_head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise MergeError(f"{value} does not fit in CBOR")
+
+
+@lru_cache(maxsize=4096)
+def _uint(encoded: bytes) -> int:
+    return _head(encoded, 0)[1]
+
+
+def _expect(buf: bytes, pos: int, major: int) -> tuple[int, int]:
+    kind, value, pos = _head(buf, pos)
+    if kind != major:
+        raise MergeError(f"CBOR type {kind} where {major} was expected")
+    return value, pos
+
+
+class _Pages:
+    """A word's page list in one shard, left as bytes: where it lies, how
+    many pages, and the first and last page numbers (for renumbering)."""
+
+    __slots__ = ("buf", "count", "end", "fields", "first", "last", "offset", "start")
+
+    def __init__(self, buf: bytes, pos: int, offset: int, fields: list | None):
+        self.count, pos = _expect(buf, pos, 4)
+        self.buf, self.start, self.offset, self.fields = buf, pos, offset, fields
+        if not self.count:
+            self.end, self.first, self.last = pos, 0, 0
+            return
+        pages = list(islice(_PAGE.finditer(buf, pos), self.count))
+        if len(pages) != self.count or pages[0].start() != pos:
+            raise MergeError("a word's page list does not parse")
+        self.end = pages[-1].end()
+        self.first = _uint(pages[0].group(1))
+        self.last = sum(map(_uint, map(_DELTA, pages)))
+
+
+def _join_pages(parts: list[_Pages]) -> list:
+    """The CBOR of one page list made of the shards' lists, renumbered."""
+    out = [b""]
+    count = previous = 0
+    for part in parts:
+        if not part.count:
+            continue
+        delta = part.offset + part.first - previous
+        if part.fields is None:
+            head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
+            out.append(b"\x83" + _encode_head(0, delta))
+            out.append(memoryview(part.buf)[head : part.end])
+        else:
+            out.append(_renumbered_fields(part, delta))
+        previous = part.offset + part.last
+        count += part.count
+    out[0] = _encode_head(4, count)
+    return out
+
+
+def _renumbered_fields(part: _Pages, delta: int) -> bytes:
+    """A page list whose meta locations name fields by this shard's numbers
+    (``[-(field + 1), position, ...]``), decoded and given the joined
+    index's numbers.  Only for shards that lack a field another has."""
+    pages = cbor2.loads(_encode_head(4, part.count) + part.buf[part.start : part.end])
+    pages[0][0] = delta
+    for page in pages:
+        page[2] = [-part.fields[-n - 1] - 1 if n < 0 else n for n in page[2]]
+    return cbor2.dumps(pages)[len(_encode_head(4, part.count)) :]
+
+
+def _words(buf: bytes, offset: int, fields: list | None):
+    """(word as UTF-8, its pages, its variants) of one index chunk."""
+    if buf[:1] != b"\x81":
+        raise MergeError("an index chunk is not [words]")
+    count, pos = _expect(buf, 1, 4)
+    for _ in range(count):
+        if buf[pos] != 0x83:
+            raise MergeError("a word is not [word, pages, variants]")
+        size, pos = _expect(buf, pos + 1, 3)
+        word, pos = buf[pos : pos + size], pos + size
+        pages = _Pages(buf, pos, offset, fields)
+        variants = []
+        count_variants, pos = _expect(buf, pages.end, 4)
+        for _ in range(count_variants):
+            if buf[pos] != 0x82:
+                raise MergeError("a variant is not [form, pages]")
+            size, pos = _expect(buf, pos + 1, 3)
+            form, pos = buf[pos : pos + size], pos + size
+            variant = _Pages(buf, pos, offset, fields)
+            pos = variant.end
+            variants.append((form, variant))
+        yield word, pages, variants
+    if pos != len(buf):
+        raise MergeError("an index chunk has bytes after its words")
+
+
+def _shard_words(bundle: Path, chunks: list, offset: int, fields: list | None):
+    for _first, _last, name in chunks:
+        yield from _words(_body(bundle / "index" / f"{name}.pf_index"), offset, fields)
+
+
+def _body(path: Path) -> bytes:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise MergeError(f"{path}: not a Pagefind index file")
+    return raw[len(SIGNATURE) :]
+
+
+def _word_entry(word: bytes, group: list) -> bytes:
+    out = [b"\x83", _encode_head(3, len(word)), word]
+    out += _join_pages([pages for _, pages, _ in group])
+    forms: dict[bytes, list] = {}  # in order of first use, as Pagefind does
+    for _, _, variants in group:
+        for form, pages in variants:
+            forms.setdefault(form, []).append(pages)
+    out.append(_encode_head(4, len(forms)))
+    for form, parts in forms.items():
+        out += [b"\x82", _encode_head(3, len(form)), form]
+        out += _join_pages(parts)
+    return b"".join(out)
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """The shortest prefixes telling the last word of a chunk from the first
+    of the next, as Pagefind names its chunks' ranges."""
+    common = 0
+    for x, y in zip(a, b, strict=False):  # up to the shorter
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+def _chunk_ranges(bounds: list[list[str]]) -> None:
+    for this, after in pairwise(bounds):
+        to, start = _prefixes(this[1], after[0])
+        if to >= this[0]:
+            this[1] = to
+        after[0] = start
+
+
+def _unique(name_of, data: bytes, length: int, taken: set) -> str:
+    """A content name not yet ``taken``, longer on a clash."""
+    name = name_of(data, length)
+    while name in taken:
+        length += 1
+        name = name_of(data, length)
+    taken.add(name)
+    return name
+
+
+def _merge_language(language: str, bundles: list[Path], out: Path) -> dict:
+    metas = []
+    for bundle in bundles:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+        info = entry["languages"][language]
+        metas.append(read_pf(bundle / f"pagefind.{info['hash']}.pf_meta"))
+    version = metas[0][0]
+    if any(meta[0] != version or meta[4] for meta in metas):
+        raise MergeError("shards of different Pagefind versions, or with sort keys")
+    # Meta fields are numbered in name order; a shard without some field
+    # (no page with a photo: no "image") numbers the others differently.
+    fields = sorted({name for meta in metas for name in meta[5]})
+    renumber = [[fields.index(name) for name in meta[5]] for meta in metas]
+    renumber = [None if r == list(range(len(r))) else r for r in renumber]
+
+    def name_of(data: bytes, length: int) -> str:
+        return content_name(language, data, length)
+
+    offsets, pages, taken = [], [], set()
+    (out / "fragment").mkdir(parents=True, exist_ok=True)
+    for bundle, meta in zip(bundles, metas, strict=True):
+        offsets.append(len(pages))
+        for fragment, word_count in meta[1]:
+            source = bundle / "fragment" / f"{fragment}.pf_fragment"
+            if fragment in taken:  # another shard's page has this short name
+                fragment = _unique(name_of, _body(source), 7, taken)
+            else:
+                taken.add(fragment)
+            target = out / "fragment" / f"{fragment}.pf_fragment"
+            if source.exists():  # identical pages share one fragment file
+                os.replace(source, target)
+            pages.append([fragment, word_count])
+
+    values: dict[str, dict[str, list]] = {}
+    for bundle, meta, offset in zip(bundles, metas, offsets, strict=True):
+        for _, file_hash in meta[3]:
+            filter_name, entries = read_pf(bundle / "filter" / f"{file_hash}.pf_filter")
+            for value, numbers in entries:
+                shifted = [offset + n for n in numbers]
+                values.setdefault(filter_name, {}).setdefault(value, []).extend(shifted)
+    filters, taken = [], set()
+    (out / "filter").mkdir(exist_ok=True)
+    for name in sorted(values):
+        data = pf_bytes([name, sorted(values[name].items())])
+        file_hash = _unique(name_of, data, 7, taken)
+        (out / "filter" / f"{file_hash}.pf_filter").write_bytes(data)
+        filters.append([name, file_hash])
+
+    streams = [
+        _shard_words(bundle, meta[2], offset, fields)
+        for bundle, meta, offset, fields in zip(
+            bundles, metas, offsets, renumber, strict=True
+        )
+    ]
+    merged = heapq.merge(*streams, key=operator.itemgetter(0))
+    chunks, bounds, taken = [], [], set()
+    (out / "index").mkdir(exist_ok=True)
+    entries, size, first = [], 0, None
+
+    def close(last: bytes) -> None:
+        body = b"\x81" + _encode_head(4, len(entries)) + b"".join(entries)
+        data = gzip.compress(SIGNATURE + body, compresslevel=COMPRESSION, mtime=0)
+        chunk_hash = _unique(name_of, body, 7, taken)
+        (out / "index" / f"{chunk_hash}.pf_index").write_bytes(data)
+        bounds.append([first.decode(), last.decode()])
+        chunks.append(chunk_hash)
+
+    for word, group in groupby(merged, key=operator.itemgetter(0)):
+        entry = _word_entry(word, list(group))
+        if first is None:
+            first = word
+        entries.append(entry)
+        size += len(entry)
+        if size >= CHUNK_BYTES:
+            close(word)
+            entries, size, first = [], 0, None
+    if entries:
+        close(word)
+    _chunk_ranges(bounds)
+
+    meta = pf_bytes(
+        [
+            version,
+            pages,
+            [[*b, h] for b, h in zip(bounds, chunks, strict=True)],
+            filters,
+            [],
+            fields,
+        ]
+    )
+    meta_hash = content_name(language, meta, 10)
+    (out / f"pagefind.{meta_hash}.pf_meta").write_bytes(meta)
+    return {"hash": meta_hash, "page_count": len(pages)}
+
+
+def merge(bundles: list[Path], out: Path) -> None:
+    """Join the Pagefind bundles ``bundles`` (built on disjoint pages, in the
+    order their pages should be numbered) into the bundle ``out``.  The
+    shards' fragment files are moved, not copied."""
+    if len(bundles) == 1:
+        shutil.copytree(bundles[0], out, dirs_exist_ok=True)
+        return
+    entries = [
+        json.loads((b / "pagefind-entry.json").read_text("utf-8")) for b in bundles
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    # The scripts, styles and WebAssembly are the same in every shard.
+    for item in bundles[0].iterdir():
+        if item.is_file() and item.suffix != ".pf_meta":
+            if item.name != "pagefind-entry.json":
+                shutil.copy2(item, out / item.name)
+    entry = dict(entries[0])
+    languages = {}
+    for language in sorted({lang for e in entries for lang in e["languages"]}):
+        having = [
+            b
+            for b, e in zip(bundles, entries, strict=True)
+            if language in e["languages"]
+        ]
+        info = dict(
+            next(
+                e["languages"][language] for e in entries if language in e["languages"]
+            )
+        )
+        info.update(_merge_language(language, having, out))
+        languages[language] = info
+    entry["languages"] = languages
+    (out / "pagefind-entry.json").write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
