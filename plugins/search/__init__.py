@@ -29,8 +29,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from .merge import merge
-from .records import digest, records, write_records
+from .merge import Shard, join
+from .records import add_to_digest, address, records, write_records
 from .stable import stabilise
 
 log = logging.getLogger(__name__)
@@ -75,27 +75,34 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
-def _pagefind(site: Path, bundle: Path, running: list) -> tuple[int, str]:
-    """Run Pagefind on the records in ``site``; (exit code, its message)."""
-    run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--output-path",
-            str(bundle),
-            "--silent",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _start(site: Path, bundle: Path, running: list) -> subprocess.Popen:
+    """Start Pagefind on the records in ``site``; its words go to a log."""
+    with open(site.with_suffix(".log"), "w", encoding="utf-8") as log:
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(site),
+                "--output-path",
+                str(bundle),
+                "--silent",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     running.append(run)
-    stdout, stderr = run.communicate()
+    return run
+
+
+def _finish(run: subprocess.Popen, site: Path, running: list) -> tuple[int, str]:
+    """Wait for Pagefind; (exit code, the end of what it said)."""
+    code = run.wait()
     running.remove(run)
-    return run.returncode, (stderr or stdout).strip()[-2000:]
+    message = site.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    shutil.rmtree(site, ignore_errors=True)
+    return code, message.strip()[-2000:]
 
 
 def _shards(bundle: Path) -> Path:
@@ -106,11 +113,7 @@ def _shards(bundle: Path) -> Path:
 
 def _index(articles, settings, work: Path, bundle: Path) -> None:
     """In a forked process: the records, and Pagefind on them unless the
-    output already holds their index.  The outcome goes to work/result.json.
-
-    Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
-    above ``SEARCH_SHARD_SIZE`` reports it runs on shards of that size, one
-    after the other, and :func:`search.merge.merge` joins their bundles."""
+    output already holds their index.  The outcome goes to work/result.json."""
     gc.freeze()  # only reads the parent's objects: no copying them to scan
     running = []
 
@@ -122,38 +125,67 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
     signal.signal(signal.SIGTERM, stop)
     result = {"code": 0, "message": "", "key": ""}
     try:
-        found = records(articles)
-        result["key"] = key = f"{digest(found)}-{PAGEFIND}"
-        if _in_place(settings, key):
-            result["code"] = KEPT
-        else:
-            size = max(1, settings.get("SEARCH_SHARD_SIZE", SHARD_SIZE))
-            sites = []
-            for start in range(0, len(found), size):
-                sites.append(work / f"site-{len(sites):04d}")
-                write_records(sites[-1], found[start : start + size])
-            del found
-            if len(sites) <= 1:
-                site = work / "site-0000"
-                site.mkdir(exist_ok=True)
-                code, message = _pagefind(site, bundle, running)
-            else:
-                shards = _shards(bundle)
-                bundles = [shards / site.name for site in sites]
-                for site, shard in zip(sites, bundles, strict=False):
-                    code, message = _pagefind(site, shard, running)
-                    shutil.rmtree(site, ignore_errors=True)
-                    if code:
-                        break
-                else:
-                    merge(bundles, bundle)
-                shutil.rmtree(shards, ignore_errors=True)
-            result["code"], result["message"] = code, message
+        size = max(1, settings.get("SEARCH_SHARD_SIZE", SHARD_SIZE))
+        ordered = sorted(articles, key=address)  # Pagefind numbers pages so
+        groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+        key = hashlib.blake2b(digest_size=16)
+        built = None
+        if _key_file(settings).exists():  # the output may hold this very index
+            built = [records(group) for group in groups]
+            for found in built:
+                add_to_digest(key, found)
+            result["key"] = f"{key.hexdigest()}-{PAGEFIND}"
+            if _in_place(settings, result["key"]):
+                result["code"] = KEPT
+        if result["code"] != KEPT:
+            code, message = _index_shards(
+                groups or [[]], built, key, work, bundle, running
+            )
+            result.update(
+                code=code, message=message, key=f"{key.hexdigest()}-{PAGEFIND}"
+            )
             if code == 0:
                 stabilise(bundle)
     except Exception as error:  # reported by the parent, with the reason
         result["code"], result["message"] = 1, f"{type(error).__name__}: {error}"
     (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
+
+
+def _index_shards(groups, built, key, work: Path, bundle: Path, running: list):
+    """Pagefind on each group of articles, one group after the other, and
+    their bundles joined into ``bundle``; (exit code, message).
+
+    Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
+    it runs on shards of ``SEARCH_SHARD_SIZE`` reports.  While it indexes
+    one, this process writes the next shard's records (unless ``built``
+    already holds them) and reads the bundle of the one before."""
+    shards = _shards(bundle)
+    bundles = [bundle] if len(groups) == 1 else []
+    read, job = [], None
+    try:
+        for number, group in enumerate(groups):
+            found = built[number] if built else records(group)
+            if not built:
+                add_to_digest(key, found)
+            site = work / f"site-{number:04d}"
+            site.mkdir()
+            write_records(site, found)
+            del found
+            if job is not None:
+                code, message = _finish(*job, running)
+                if code:
+                    return code, message
+            if len(groups) > 1:
+                bundles.append(shards / site.name)
+            job = (_start(site, bundles[-1], running), site)
+            if number > 0:
+                read.append(Shard(bundles[number - 1]))
+        code, message = _finish(*job, running)
+        if code == 0 and len(groups) > 1:
+            join([*read, Shard(bundles[-1])], bundle)
+        return code, message
+    finally:
+        shutil.rmtree(shards, ignore_errors=True)
 
 
 def start_pagefind(generator):

@@ -36,6 +36,7 @@ import operator
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import groupby, islice, pairwise
 from pathlib import Path
@@ -109,11 +110,11 @@ class _Pages:
     """A word's page list in one shard, left as bytes: where it lies, how
     many pages, and the first and last page numbers (for renumbering)."""
 
-    __slots__ = ("buf", "count", "end", "fields", "first", "last", "offset", "start")
+    __slots__ = ("buf", "count", "end", "first", "last", "start")
 
-    def __init__(self, buf: bytes, pos: int, offset: int, fields: list | None):
+    def __init__(self, buf: bytes, pos: int):
         self.count, pos = _expect(buf, pos, 4)
-        self.buf, self.start, self.offset, self.fields = buf, pos, offset, fields
+        self.buf, self.start = buf, pos
         if not self.count:
             self.end, self.first, self.last = pos, 0, 0
             return
@@ -125,39 +126,41 @@ class _Pages:
         self.last = sum(map(_uint, map(_DELTA, pages)))
 
 
-def _join_pages(parts: list[_Pages]) -> list:
-    """The CBOR of one page list made of the shards' lists, renumbered."""
+def _join_pages(parts: list[tuple[_Pages, int, list | None]]) -> list:
+    """The CBOR of one page list made of the shards' lists (each with the
+    shard's first page number and field numbers), renumbered."""
     out = [b""]
     count = previous = 0
-    for part in parts:
+    for part, offset, fields in parts:
         if not part.count:
             continue
-        delta = part.offset + part.first - previous
-        if part.fields is None:
+        delta = offset + part.first - previous
+        if fields is None:
             head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
             out.append(b"\x83" + _encode_head(0, delta))
             out.append(memoryview(part.buf)[head : part.end])
         else:
-            out.append(_renumbered_fields(part, delta))
-        previous = part.offset + part.last
+            out.append(_renumbered_fields(part, delta, fields))
+        previous = offset + part.last
         count += part.count
     out[0] = _encode_head(4, count)
     return out
 
 
-def _renumbered_fields(part: _Pages, delta: int) -> bytes:
+def _renumbered_fields(part: _Pages, delta: int, fields: list) -> bytes:
     """A page list whose meta locations name fields by this shard's numbers
     (``[-(field + 1), position, ...]``), decoded and given the joined
     index's numbers.  Only for shards that lack a field another has."""
-    pages = cbor2.loads(_encode_head(4, part.count) + part.buf[part.start : part.end])
+    head = _encode_head(4, part.count)
+    pages = cbor2.loads(head + part.buf[part.start : part.end])
     pages[0][0] = delta
     for page in pages:
-        page[2] = [-part.fields[-n - 1] - 1 if n < 0 else n for n in page[2]]
-    return cbor2.dumps(pages)[len(_encode_head(4, part.count)) :]
+        page[2] = [-fields[-n - 1] - 1 if n < 0 else n for n in page[2]]
+    return cbor2.dumps(pages)[len(head) :]
 
 
-def _words(buf: bytes, offset: int, fields: list | None):
-    """(word as UTF-8, its pages, its variants) of one index chunk."""
+def _words(buf: bytes, shard: "Shard"):
+    """(word as UTF-8, shard, its pages, its variants) of one index chunk."""
     if buf[:1] != b"\x81":
         raise MergeError("an index chunk is not [words]")
     count, pos = _expect(buf, 1, 4)
@@ -166,7 +169,7 @@ def _words(buf: bytes, offset: int, fields: list | None):
             raise MergeError("a word is not [word, pages, variants]")
         size, pos = _expect(buf, pos + 1, 3)
         word, pos = buf[pos : pos + size], pos + size
-        pages = _Pages(buf, pos, offset, fields)
+        pages = _Pages(buf, pos)
         variants = []
         count_variants, pos = _expect(buf, pages.end, 4)
         for _ in range(count_variants):
@@ -174,17 +177,12 @@ def _words(buf: bytes, offset: int, fields: list | None):
                 raise MergeError("a variant is not [form, pages]")
             size, pos = _expect(buf, pos + 1, 3)
             form, pos = buf[pos : pos + size], pos + size
-            variant = _Pages(buf, pos, offset, fields)
+            variant = _Pages(buf, pos)
             pos = variant.end
             variants.append((form, variant))
-        yield word, pages, variants
+        yield word, shard, pages, variants
     if pos != len(buf):
         raise MergeError("an index chunk has bytes after its words")
-
-
-def _shard_words(bundle: Path, chunks: list, offset: int, fields: list | None):
-    for _first, _last, name in chunks:
-        yield from _words(_body(bundle / "index" / f"{name}.pf_index"), offset, fields)
 
 
 def _body(path: Path) -> bytes:
@@ -194,13 +192,36 @@ def _body(path: Path) -> bytes:
     return raw[len(SIGNATURE) :]
 
 
-def _word_entry(word: bytes, group: list) -> bytes:
+class Shard:
+    """One shard's bundle, read: per language its metadata and its words.
+    Reading is most of the joining's work, so a shard can be read while
+    Pagefind indexes the next one."""
+
+    def __init__(self, bundle: Path):
+        self.bundle = bundle
+        self.entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+        self.languages = {}
+        for language, info in self.entry["languages"].items():
+            meta = read_pf(bundle / f"pagefind.{info['hash']}.pf_meta")
+            if meta[4]:
+                raise MergeError("Pagefind sort keys are not joined")
+            words = [
+                word
+                for _first, _last, name in meta[2]
+                for word in _words(_body(bundle / "index" / f"{name}.pf_index"), self)
+            ]
+            self.languages[language] = (meta, words)
+
+
+def _word_entry(word: bytes, group: list, place: dict) -> bytes:
+    """One word's CBOR from its entries in the shards (``place``: each
+    shard's first page number and field numbers)."""
     out = [b"\x83", _encode_head(3, len(word)), word]
-    out += _join_pages([pages for _, pages, _ in group])
+    out += _join_pages([(pages, *place[shard]) for _, shard, pages, _ in group])
     forms: dict[bytes, list] = {}  # in order of first use, as Pagefind does
-    for _, _, variants in group:
+    for _, shard, _, variants in group:
         for form, pages in variants:
-            forms.setdefault(form, []).append(pages)
+            forms.setdefault(form, []).append((pages, *place[shard]))
     out.append(_encode_head(4, len(forms)))
     for form, parts in forms.items():
         out += [b"\x82", _encode_head(3, len(form)), form]
@@ -237,30 +258,26 @@ def _unique(name_of, data: bytes, length: int, taken: set) -> str:
     return name
 
 
-def _merge_language(language: str, bundles: list[Path], out: Path) -> dict:
-    metas = []
-    for bundle in bundles:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-        info = entry["languages"][language]
-        metas.append(read_pf(bundle / f"pagefind.{info['hash']}.pf_meta"))
+def _join_language(language: str, shards: list[Shard], out: Path, pool) -> dict:
+    metas = [shard.languages[language][0] for shard in shards]
     version = metas[0][0]
-    if any(meta[0] != version or meta[4] for meta in metas):
-        raise MergeError("shards of different Pagefind versions, or with sort keys")
+    if any(meta[0] != version for meta in metas):
+        raise MergeError("shards made by different Pagefind versions")
     # Meta fields are numbered in name order; a shard without some field
     # (no page with a photo: no "image") numbers the others differently.
     fields = sorted({name for meta in metas for name in meta[5]})
-    renumber = [[fields.index(name) for name in meta[5]] for meta in metas]
-    renumber = [None if r == list(range(len(r))) else r for r in renumber]
 
     def name_of(data: bytes, length: int) -> str:
         return content_name(language, data, length)
 
-    offsets, pages, taken = [], [], set()
+    place, pages, taken = {}, [], set()
     (out / "fragment").mkdir(parents=True, exist_ok=True)
-    for bundle, meta in zip(bundles, metas, strict=True):
-        offsets.append(len(pages))
+    for shard, meta in zip(shards, metas, strict=True):
+        numbers = [fields.index(name) for name in meta[5]]
+        same = numbers == list(range(len(numbers)))
+        place[shard] = (len(pages), None if same else numbers)
         for fragment, word_count in meta[1]:
-            source = bundle / "fragment" / f"{fragment}.pf_fragment"
+            source = shard.bundle / "fragment" / f"{fragment}.pf_fragment"
             if fragment in taken:  # another shard's page has this short name
                 fragment = _unique(name_of, _body(source), 7, taken)
             else:
@@ -271,12 +288,14 @@ def _merge_language(language: str, bundles: list[Path], out: Path) -> dict:
             pages.append([fragment, word_count])
 
     values: dict[str, dict[str, list]] = {}
-    for bundle, meta, offset in zip(bundles, metas, offsets, strict=True):
+    for shard, meta in zip(shards, metas, strict=True):
+        offset = place[shard][0]
         for _, file_hash in meta[3]:
-            filter_name, entries = read_pf(bundle / "filter" / f"{file_hash}.pf_filter")
+            path = shard.bundle / "filter" / f"{file_hash}.pf_filter"
+            name, entries = read_pf(path)
             for value, numbers in entries:
                 shifted = [offset + n for n in numbers]
-                values.setdefault(filter_name, {}).setdefault(value, []).extend(shifted)
+                values.setdefault(name, {}).setdefault(value, []).extend(shifted)
     filters, taken = [], set()
     (out / "filter").mkdir(exist_ok=True)
     for name in sorted(values):
@@ -285,85 +304,71 @@ def _merge_language(language: str, bundles: list[Path], out: Path) -> dict:
         (out / "filter" / f"{file_hash}.pf_filter").write_bytes(data)
         filters.append([name, file_hash])
 
-    streams = [
-        _shard_words(bundle, meta[2], offset, fields)
-        for bundle, meta, offset, fields in zip(
-            bundles, metas, offsets, renumber, strict=True
-        )
-    ]
-    merged = heapq.merge(*streams, key=operator.itemgetter(0))
-    chunks, bounds, taken = [], [], set()
+    merged = heapq.merge(
+        *(shard.languages[language][1] for shard in shards),
+        key=operator.itemgetter(0),
+    )
+    chunks, writes, taken = [], [], set()
     (out / "index").mkdir(exist_ok=True)
     entries, size, first = [], 0, None
 
     def close(last: bytes) -> None:
         body = b"\x81" + _encode_head(4, len(entries)) + b"".join(entries)
-        data = gzip.compress(SIGNATURE + body, compresslevel=COMPRESSION, mtime=0)
         chunk_hash = _unique(name_of, body, 7, taken)
-        (out / "index" / f"{chunk_hash}.pf_index").write_bytes(data)
-        bounds.append([first.decode(), last.decode()])
-        chunks.append(chunk_hash)
+        writes.append(
+            pool.submit(_write_pf, out / "index" / f"{chunk_hash}.pf_index", body)
+        )
+        chunks.append([first.decode(), last.decode(), chunk_hash])
 
     for word, group in groupby(merged, key=operator.itemgetter(0)):
-        entry = _word_entry(word, list(group))
-        if first is None:
-            first = word
-        entries.append(entry)
-        size += len(entry)
+        entries.append(_word_entry(word, list(group), place))
+        size += len(entries[-1])
+        first = first or word
         if size >= CHUNK_BYTES:
             close(word)
             entries, size, first = [], 0, None
     if entries:
         close(word)
-    _chunk_ranges(bounds)
+    _chunk_ranges(chunks)
+    for write in writes:
+        write.result()  # raises what the writing raised
 
-    meta = pf_bytes(
-        [
-            version,
-            pages,
-            [[*b, h] for b, h in zip(bounds, chunks, strict=True)],
-            filters,
-            [],
-            fields,
-        ]
-    )
+    meta = pf_bytes([version, pages, chunks, filters, [], fields])
     meta_hash = content_name(language, meta, 10)
     (out / f"pagefind.{meta_hash}.pf_meta").write_bytes(meta)
     return {"hash": meta_hash, "page_count": len(pages)}
 
 
-def merge(bundles: list[Path], out: Path) -> None:
-    """Join the Pagefind bundles ``bundles`` (built on disjoint pages, in the
-    order their pages should be numbered) into the bundle ``out``.  The
-    shards' fragment files are moved, not copied."""
-    if len(bundles) == 1:
-        shutil.copytree(bundles[0], out, dirs_exist_ok=True)
-        return
-    entries = [
-        json.loads((b / "pagefind-entry.json").read_text("utf-8")) for b in bundles
-    ]
+def _write_pf(path: Path, body: bytes) -> None:
+    """gzip and write, in a thread: zlib lets go of the GIL while it packs."""
+    data = gzip.compress(SIGNATURE + body, compresslevel=COMPRESSION, mtime=0)
+    path.write_bytes(data)
+
+
+def join(shards: list[Shard], out: Path) -> None:
+    """Join the read shards (of disjoint pages, in the order their pages are
+    to be numbered) into the bundle ``out``.  The shards' fragment files
+    are moved, not copied."""
     out.mkdir(parents=True, exist_ok=True)
     # The scripts, styles and WebAssembly are the same in every shard.
-    for item in bundles[0].iterdir():
+    for item in shards[0].bundle.iterdir():
         if item.is_file() and item.suffix != ".pf_meta":
             if item.name != "pagefind-entry.json":
                 shutil.copy2(item, out / item.name)
-    entry = dict(entries[0])
+    entry = dict(shards[0].entry)
     languages = {}
-    for language in sorted({lang for e in entries for lang in e["languages"]}):
-        having = [
-            b
-            for b, e in zip(bundles, entries, strict=True)
-            if language in e["languages"]
-        ]
-        info = dict(
-            next(
-                e["languages"][language] for e in entries if language in e["languages"]
-            )
-        )
-        info.update(_merge_language(language, having, out))
-        languages[language] = info
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for language in sorted({lang for s in shards for lang in s.languages}):
+            having = [s for s in shards if language in s.languages]
+            info = dict(having[0].entry["languages"][language])
+            info.update(_join_language(language, having, out, pool))
+            languages[language] = info
     entry["languages"] = languages
     (out / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+
+
+def merge(bundles: list[Path], out: Path) -> None:
+    """Read the bundles as shards and :func:`join` them into ``out``."""
+    join([Shard(bundle) for bundle in bundles], out)

@@ -8,7 +8,6 @@ records rather than the finished pages lets Pagefind start before Pelican
 writes any page; the article template is not read at all.
 """
 
-import hashlib
 from html import escape
 from pathlib import Path
 
@@ -58,22 +57,21 @@ def record(article) -> str:
     return "".join(parts)
 
 
+def address(article) -> str:
+    """The record's path in the site: the article's own page."""
+    path = article.save_as
+    return path if path.endswith(".html") else path.rstrip("/") + "/index.html"
+
+
 def records(articles) -> list[tuple[str, bytes]]:
     """(path in the site, HTML) of every article's record, in path order."""
-    found = []
-    for article in articles:
-        path = article.save_as
-        if not path.endswith(".html"):
-            path = path.rstrip("/") + "/index.html"
-        found.append((path, record(article).encode("utf-8")))
-    return sorted(found)
+    return sorted((address(a), record(a).encode("utf-8")) for a in articles)
 
 
-def digest(found: list[tuple[str, bytes]]) -> str:
-    h = hashlib.blake2b(digest_size=16)
+def add_to_digest(digest, found: list[tuple[str, bytes]]) -> None:
+    """Feed records to a hashlib digest (the key of the index they make)."""
     for path, data in found:
-        h.update(path.encode("utf-8") + b"\0" + data + b"\0")
-    return h.hexdigest()
+        digest.update(path.encode("utf-8") + b"\0" + data + b"\0")
 
 
 def write_records(folder: Path, found: list[tuple[str, bytes]]) -> None:
