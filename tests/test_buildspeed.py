@@ -1,6 +1,7 @@
 """Dev-server rebuilds that skip unchanged work give exactly a fresh build."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,23 @@ def test_reports_of_the_same_minute_are_listed_alike_in_every_build(
         for a in soup(tmp_path / "1/index.html").select("main h2 a, main h3 a")
     ]
     assert listed[:2] == ["Tin A", "Tin B"]
+
+
+def test_a_template_edited_between_rebuilds_reaches_every_page(tmp_path, make_content):
+    """Compiled templates are kept between builds (buildspeed's
+    CompiledTemplates); an edited template is compiled again and every page
+    that uses it is written again."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    out = tmp_path / "out"
+    pelican = Pelican(settings_for(make_content(reports()), out, THEME=str(theme)))
+    pelican.run()
+    pages = [out / "index.html", *sorted((out / "tin-tuc").rglob("index.html"))]
+    assert len(pages) == 8 and all("Đã sửa mẫu" not in soup(p).text for p in pages)
+    edit(
+        theme / "templates/base.html",
+        '<footer class="site-footer">',
+        '<footer class="site-footer"><p>Đã sửa mẫu</p>',
+    )
+    pelican.run()
+    assert all("Đã sửa mẫu" in soup(p).footer.text for p in pages)

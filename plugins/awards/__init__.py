@@ -41,6 +41,21 @@ def _key(body: str) -> str:
     return key.hexdigest()
 
 
+# id(body) -> (body, its key) for the bodies of the last build: a dev
+# rebuild reuses the reports, and so their body strings (0.1 s of hashing
+# at 10,000).  The entry holds the string, so its id cannot be reused.
+_KEYS: dict[int, tuple[str, str]] = {}
+
+
+def _keys(bodies: list[str]) -> list[str]:
+    global _KEYS
+    known, _KEYS = _KEYS, {}
+    for body in bodies:
+        entry = known.get(id(body))
+        _KEYS[id(body)] = entry if entry else (body, _key(body))
+    return [_KEYS[id(body)][1] for body in bodies]
+
+
 def _parse_pending(index: int) -> Tally:
     return parse_awards(plain_text(_PENDING[index]))
 
@@ -50,7 +65,7 @@ def parse_all(bodies: list[str], workers: int) -> list[Tally]:
     (``fork``: the workers inherit the bodies; only tallies come back).  Same
     tallies as one by one: the parser is a pure function of the text."""
     global _PENDING
-    keys = [_key(body) for body in bodies]
+    keys = _keys(bodies)
     todo = {}
     for key, body in zip(keys, bodies, strict=True):
         if key not in _PARSED:
@@ -91,7 +106,6 @@ def count_awards(generator):
     )
     published = len(generator.articles)  # everything[:published]: not drafts
     for number, (article, found) in enumerate(zip(everything, tallies, strict=True)):
-        path = f"{folder}/{article.relative_source_path}"
         tally = Tally(
             found.collectives,
             found.individuals,
@@ -102,6 +116,8 @@ def count_awards(generator):
             list(found.unsure),
         )
         stated = article.metadata.get("awards")
+        if stated is not None or tally.unsure:  # a problem to report, by file
+            path = f"{folder}/{article.relative_source_path}"
         if stated is not None:
             value = parse_metadata(stated)
             if value is None:

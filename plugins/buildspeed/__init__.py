@@ -9,12 +9,14 @@ in the same process and compare with a fresh build byte for byte.
 """
 
 import contextlib
+import gc
 import hashlib
 import io
 import logging
 import os
 from collections import ChainMap
 
+from jinja2 import BytecodeCache
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -166,7 +168,8 @@ class IncrementalWriter(Writer):
                 for obj in context.get(key, ())
             ]
             self._site = site_fingerprint(
-                contents, [repr(k) for k in _context_key(self.settings)]
+                contents,
+                [repr(k) for k in _context_key(self.settings)],
             )
         return self._site
 
@@ -348,16 +351,63 @@ def use_writer(pelican):
     return IncrementalWriter
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, not once per generator and
+    build: Pelican makes a Jinja environment for every generator of every
+    build, and compiling the theme took 0.19 s of each dev rebuild.  Jinja
+    keys each entry by the template's file and checks its source, so an
+    edited template is compiled again."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def share_compiled_templates(pelican):
+    settings = pelican.settings
+    if enabled(settings):
+        environment = dict(settings["JINJA_ENVIRONMENT"])
+        environment.setdefault("bytecode_cache", CompiledTemplates())
+        settings["JINJA_ENVIRONMENT"] = environment
+
+
+def hold_survivors(pelican):
+    """Keep what is alive when a build starts (on a dev rebuild: the reused
+    reports, the ledgers, Pelican's and the plugins' caches) out of the
+    cycle collector's passes while the build runs.  At 10,000 reports those
+    passes cost 0.2-0.3 s of a 2.2 s rebuild (median of 5 in one process:
+    1.97-2.02 s frozen, 2.18-2.44 s not).  They are released when the build
+    ends; a build that stops early releases them when the next one ends.
+    Garbage left by the previous build is collected then too, so a rebuild
+    peaks ~11 MiB higher (328 vs 317 MiB over six builds)."""
+    gc.freeze()
+
+
+def release_survivors(pelican):
+    gc.unfreeze()
+
+
 def register():
     signals.article_generator_init.connect(reuse_content)
     signals.page_generator_init.connect(reuse_content)
     signals.get_writer.connect(use_writer)
+    signals.initialized.connect(share_compiled_templates)
     signals.article_generator_finalized.connect(fast_author_lists)
     # pretaxonomy, right after the portal plugin's (listed before this one)
     # renumbering: every later plugin and template reads the kept address.
     signals.article_generator_pretaxonomy.connect(memoize_addresses)
     signals.content_written.connect(record_written)
     signals.finalized.connect(write_batch)
+    # The first signal of each build, and (after the pages are written) the last.
+    signals.get_generators.connect(hold_survivors)
+    signals.finalized.connect(release_survivors)
 
 
 __all__ = ["IncrementalWriter", "file_stamp", "register"]

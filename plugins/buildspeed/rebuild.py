@@ -65,12 +65,32 @@ def text_digest(text: str) -> str:
     ).hexdigest()
 
 
-def public_data(obj) -> str:
-    """What templates can show of a content object, besides its body."""
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _shown(value, seen: dict) -> str:
+    """repr(value), each non-plain object (or its items) written once per
+    fingerprint: many reports share one ward, author, term or time zone."""
+    if isinstance(value, _PLAIN):
+        return repr(value)
+    text = seen.get(id(value))
+    if text is None:
+        if type(value) is list:
+            text = "[" + ", ".join(_shown(item, seen) for item in value) + "]"
+        else:
+            text = repr(value)
+        seen[id(value)] = text
+    return text
+
+
+def public_data(obj, seen: dict | None = None) -> str:
+    """What templates can show of a content object, besides its body.
+    ``seen``: texts of the objects already written (alive throughout)."""
+    seen = {} if seen is None else seen
     parts = [type(obj).__name__]
     for name, value in sorted(vars(obj).items()):
         if name not in PRIVATE:
-            parts.append(f"{name}={value!r}")
+            parts.append(f"{name}={_shown(value, seen)}")
     summary = vars(obj).get("_summary")
     if summary is not None:
         parts.append(f"summary={summary!r}")
@@ -83,8 +103,10 @@ def site_fingerprint(contents: Iterable, extra: Iterable[str]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for item in extra:
         digest.update(item.encode() + b"\x1e")
+    seen: dict[int, str] = {}  # every object stays alive meanwhile: ids hold
     for obj in contents:
-        digest.update(public_data(obj).encode("utf-8", "surrogatepass") + b"\x1e")
+        data = public_data(obj, seen)
+        digest.update(data.encode("utf-8", "surrogatepass") + b"\x1e")
     return digest.hexdigest()
 
 
