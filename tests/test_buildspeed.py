@@ -109,6 +109,16 @@ def test_body_edit_rewrites_only_that_report(dev, tmp_path):
     )
     assert rewritten == ["tin-tuc/2024/01/bai-so-3/index.html"]
     assert "Đoạn cuối đã sửa." in (dev.out / rewritten[0]).read_text(encoding="utf-8")
+    # feeds carry each report's body: those listing report 3 are rewritten
+    feeds = {
+        p: "bai-so-3" in (dev.out / p).read_text("utf-8")
+        for p in after
+        if p.endswith(".xml") and "sitemap" not in p
+    }
+    assert sorted(p for p in feeds if after[p] != before[p]) == sorted(
+        p for p, has in feeds.items() if has
+    )
+    assert len(feeds) > sum(feeds.values()) > 0
     # no tally changed: the award data files were left alone too
     data = [p for p in after if p.endswith((".json", ".csv")) and "khen" in p]
     assert data and all(after[p] == before[p] for p in data)

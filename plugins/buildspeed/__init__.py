@@ -218,6 +218,25 @@ class IncrementalWriter(Writer):
             and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
         )
 
+    def write_feed(self, elements, context, path=None, url=None, *args, **kwargs):
+        """A feed whose key and file are unchanged is not written again: its
+        items are reports (the site fingerprint holds what a feed shows of
+        them, and each item's body is keyed here) and the call's arguments."""
+        if not path or not enabled(self.settings):
+            return super().write_feed(elements, context, path, url, *args, **kwargs)
+        target = sanitised_join(self.output_path, path)
+        items = elements[: self.settings["FEED_MAX_ITEMS"]]
+        own = [text_digest(getattr(item, "_content", "") or "") for item in items]
+        call = repr((url, args, sorted(kwargs.items())))
+        parts = [self.site_key(context), "feed", path, call, *own]
+        key = hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+        if self.ledger.unchanged(target, key):
+            self._written_files.add(target)
+            return None
+        feed = super().write_feed(elements, context, path, url, *args, **kwargs)
+        self.ledger.record(target, key)
+        return feed
+
     def write_file(self, name, template, context, *args, **kwargs):
         if not self._single(name, template, args, kwargs):
             if template is not None and (
