@@ -11,7 +11,7 @@ from buildspeed import parallel
 from buildspeed.parallel import Page, write_all
 from buildspeed.rebuild import Ledger, public_data
 from conftest import ROOT, build, real_content_with, settings_for, soup
-from pelican import Pelican
+from pelican import Pelican, signals
 from test_reader import assert_same_tree
 
 REPORT = """Title: {title}
@@ -313,3 +313,30 @@ def test_a_template_edited_between_rebuilds_reaches_every_page(tmp_path, make_co
     )
     pelican.run()
     assert all("Đã sửa mẫu" in soup(p).footer.text for p in pages)
+
+
+def test_a_replaced_report_lets_go_of_the_previous_build(tmp_path, make_content):
+    """A report edited between builds is read anew; its old object pointed
+    at the previous build's context, which lists it: a cycle that kept that
+    whole context (every award row) alive until the collector ran."""
+    seen = []
+
+    def keep(generator):
+        seen.append({a.source_path: a for a in generator.articles})
+
+    signals.article_generator_finalized.connect(keep)
+    try:
+        content = make_content(reports())
+        pelican = Pelican(settings_for(content, tmp_path / "out"))
+        pelican.run()
+        edit(content / "tin-tuc/b3.md", "Đoạn cuối của bài 3.", "Đoạn cuối đã sửa.")
+        pelican.run()
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+    first, second = seen
+    edited = str(content / "tin-tuc/b3.md")
+    assert first[edited] is not second[edited]  # read anew
+    assert not hasattr(first[edited], "_context")
+    kept = [p for p in first if p != edited]
+    assert all(first[p] is second[p] for p in kept)  # reused, with a context
+    assert all(second[p]._context is second[edited]._context for p in kept)

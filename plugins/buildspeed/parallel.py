@@ -68,7 +68,6 @@ def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
         and "fork" in multiprocessing.get_all_start_methods()
     )
     _pages = pages
-    frozen = gc.get_freeze_count() > 0  # by buildspeed, for the whole build
     try:
         if not parallel:
             failed = _write_range((0, len(pages)))
@@ -86,8 +85,7 @@ def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
                 for result in pool.imap_unordered(_write_range, slices):
                     failed.extend(result)
     finally:
-        if not frozen:
-            gc.unfreeze()
+        gc.unfreeze()
         _pages = []
     return [(pages[number], message) for number, message in sorted(failed)]
 

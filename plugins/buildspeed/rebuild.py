@@ -122,12 +122,15 @@ class Store:
             return None
         return entry[2]
 
-    def put(self, path: str, context_key: object, obj) -> None:
+    def put(self, path: str, context_key: object, obj):
+        """Keep ``obj`` for ``path``; return the object it replaces, if any."""
         stamp = file_stamp(path)
         if stamp is None:
-            self._items.pop(path, None)
+            entry = self._items.pop(path, None)
         else:
+            entry = self._items.get(path)
             self._items[path] = (stamp, context_key, obj)
+        return None if entry is None or entry[2] is obj else entry[2]
 
 
 class Ledger:
