@@ -302,19 +302,7 @@ RECORD = (
 
 
 def pagefind(site: Path, bundle: Path) -> Path:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--output-path",
-            str(bundle),
-            "--silent",
-        ],
-        check=True,
-    )
+    subprocess.run(search.pagefind_command(site, bundle), check=True)
     return bundle
 
 

@@ -172,8 +172,7 @@ class IncrementalWriter(Writer):
                 for obj in context.get(key, ())
             ]
             self._site = site_fingerprint(
-                contents,
-                [repr(k) for k in _context_key(self.settings)],
+                contents, [repr(k) for k in _context_key(self.settings)]
             )
         return self._site
 
@@ -187,18 +186,22 @@ class IncrementalWriter(Writer):
         listing = localcontext.get("articles_page")
         if listing is not None:
             own.append(f"{listing.number}/{listing.paginator.num_pages}")
-        parts = [self.site_key(localcontext), template_name, name, *own]
-        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+        return self._key(localcontext, [template_name, name, *own])
+
+    def _key(self, context, parts: list[str]) -> str:
+        """The site fingerprint and ``parts``, hashed."""
+        joined = "\0".join([self.site_key(context), *parts])
+        return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
 
     def keyed(self, path, template_name, name, localcontext) -> tuple | None:
         """None for a page whose key and file are unchanged (not written
         again); else what to record once it is written ((), not keyed)."""
         if not enabled(self.settings):
             return ()
-        key = self.page_key(template_name, name, localcontext)
-        if self.ledger.unchanged(path, key):
-            return None
-        return (self.ledger, key)
+        return self._decide(path, self.page_key(template_name, name, localcontext))
+
+    def _decide(self, path, key: str) -> tuple | None:
+        return None if self.ledger.unchanged(path, key) else (self.ledger, key)
 
     def collect(self, path, template, localcontext, done) -> Page:
         """The page as the shared context plus what this page sets: Pelican
@@ -232,13 +235,13 @@ class IncrementalWriter(Writer):
         items = elements[: self.settings["FEED_MAX_ITEMS"]]
         own = [text_digest(getattr(item, "_content", "") or "") for item in items]
         call = repr((url, args, sorted(kwargs.items())))
-        parts = [self.site_key(context), "feed", path, call, *own]
-        key = hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
-        if self.ledger.unchanged(target, key):
+        done = self._decide(target, self._key(context, ["feed", path, call, *own]))
+        if done is None:
             self._written_files.add(target)
             return None
         feed = super().write_feed(elements, context, path, url, *args, **kwargs)
-        self.ledger.record(target, key)
+        ledger, key = done
+        ledger.record(target, key)
         return feed
 
     def write_file(self, name, template, context, *args, **kwargs):

@@ -75,22 +75,25 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+def pagefind_command(site: Path, bundle: Path) -> list[str]:
+    """Pagefind indexing the pages in ``site`` into the bundle ``bundle``."""
+    return [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-path",
+        str(bundle),
+        "--silent",
+    ]
+
+
 def _start(site: Path, bundle: Path, running: list) -> subprocess.Popen:
     """Start Pagefind on the records in ``site``; its words go to a log."""
     with open(site.with_suffix(".log"), "w", encoding="utf-8") as log:
         run = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(site),
-                "--output-path",
-                str(bundle),
-                "--silent",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            pagefind_command(site, bundle), stdout=log, stderr=subprocess.STDOUT
         )
     running.append(run)
     return run

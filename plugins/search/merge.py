@@ -29,7 +29,6 @@ contributes.  The locations, the bulk of the index, are copied as bytes
 without being decoded.
 """
 
-import gzip
 import heapq
 import json
 import operator
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import cbor2
 
-from .stable import SIGNATURE, content_name, pf_bytes, read_pf
+from .stable import content_name, pf_body, pf_bytes, pf_pack, read_pf
 
 # A chunk of the word index closes once it holds this many bytes of CBOR:
 # about the size of the chunks Pagefind makes itself (20,000 locations).
@@ -159,37 +158,33 @@ def _renumbered_fields(part: _Pages, delta: int, fields: list) -> bytes:
     return cbor2.dumps(pages)[len(head) :]
 
 
+def _named(buf: bytes, pos: int, head: int, what: str) -> tuple[bytes, int]:
+    """The text opening the array at ``pos`` (head byte ``head``: a word's
+    [word, pages, variants], a variant's [form, pages]) and what follows."""
+    if buf[pos] != head:
+        raise MergeError(f"{what} does not parse")
+    size, pos = _expect(buf, pos + 1, 3)
+    return buf[pos : pos + size], pos + size
+
+
 def _words(buf: bytes, shard: "Shard"):
     """(word as UTF-8, shard, its pages, its variants) of one index chunk."""
     if buf[:1] != b"\x81":
         raise MergeError("an index chunk is not [words]")
     count, pos = _expect(buf, 1, 4)
     for _ in range(count):
-        if buf[pos] != 0x83:
-            raise MergeError("a word is not [word, pages, variants]")
-        size, pos = _expect(buf, pos + 1, 3)
-        word, pos = buf[pos : pos + size], pos + size
+        word, pos = _named(buf, pos, 0x83, "a word [word, pages, variants]")
         pages = _Pages(buf, pos)
         variants = []
         count_variants, pos = _expect(buf, pages.end, 4)
         for _ in range(count_variants):
-            if buf[pos] != 0x82:
-                raise MergeError("a variant is not [form, pages]")
-            size, pos = _expect(buf, pos + 1, 3)
-            form, pos = buf[pos : pos + size], pos + size
+            form, pos = _named(buf, pos, 0x82, "a variant [form, pages]")
             variant = _Pages(buf, pos)
             pos = variant.end
             variants.append((form, variant))
         yield word, shard, pages, variants
     if pos != len(buf):
         raise MergeError("an index chunk has bytes after its words")
-
-
-def _body(path: Path) -> bytes:
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE):
-        raise MergeError(f"{path}: not a Pagefind index file")
-    return raw[len(SIGNATURE) :]
 
 
 class Shard:
@@ -208,7 +203,7 @@ class Shard:
             words = [
                 word
                 for _first, _last, name in meta[2]
-                for word in _words(_body(bundle / "index" / f"{name}.pf_index"), self)
+                for word in _words(pf_body(bundle / "index" / f"{name}.pf_index"), self)
             ]
             self.languages[language] = (meta, words)
 
@@ -279,12 +274,11 @@ def _join_language(language: str, shards: list[Shard], out: Path, pool) -> dict:
         for fragment, word_count in meta[1]:
             source = shard.bundle / "fragment" / f"{fragment}.pf_fragment"
             if fragment in taken:  # another shard's page has this short name
-                fragment = _unique(name_of, _body(source), 7, taken)
+                fragment = _unique(name_of, pf_body(source), 7, taken)
             else:
                 taken.add(fragment)
-            target = out / "fragment" / f"{fragment}.pf_fragment"
-            if source.exists():  # identical pages share one fragment file
-                os.replace(source, target)
+            # A fragment holds its page's URL: no two pages share one.
+            os.replace(source, out / "fragment" / f"{fragment}.pf_fragment")
             pages.append([fragment, word_count])
 
     values: dict[str, dict[str, list]] = {}
@@ -340,9 +334,8 @@ def _join_language(language: str, shards: list[Shard], out: Path, pool) -> dict:
 
 
 def _write_pf(path: Path, body: bytes) -> None:
-    """gzip and write, in a thread: zlib lets go of the GIL while it packs."""
-    data = gzip.compress(SIGNATURE + body, compresslevel=COMPRESSION, mtime=0)
-    path.write_bytes(data)
+    """Pack and write, in a thread: zlib lets go of the GIL while it packs."""
+    path.write_bytes(pf_pack(body, COMPRESSION))
 
 
 def join(shards: list[Shard], out: Path) -> None:

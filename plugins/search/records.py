@@ -64,8 +64,9 @@ def address(article) -> str:
 
 
 def records(articles) -> list[tuple[str, bytes]]:
-    """(path in the site, HTML) of every article's record, in path order."""
-    return sorted((address(a), record(a).encode("utf-8")) for a in articles)
+    """(path in the site, HTML) of each article's record, in the order given
+    (the search plugin gives them in address order, Pagefind's page order)."""
+    return [(address(a), record(a).encode("utf-8")) for a in articles]
 
 
 def add_to_digest(digest, found: list[tuple[str, bytes]]) -> None:

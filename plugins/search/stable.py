@@ -24,15 +24,25 @@ import cbor2
 SIGNATURE = b"pagefind_dcd"
 
 
-def read_pf(path: Path):
+def pf_body(path: Path) -> bytes:
+    """The CBOR inside a .pf_* file."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{path}: not a Pagefind index file")
-    return cbor2.loads(raw[len(SIGNATURE) :])
+    return raw[len(SIGNATURE) :]
+
+
+def read_pf(path: Path):
+    return cbor2.loads(pf_body(path))
+
+
+def pf_pack(body: bytes, level: int = 9) -> bytes:
+    """A .pf_* file's bytes from its CBOR, the same for the same CBOR."""
+    return gzip.compress(SIGNATURE + body, compresslevel=level, mtime=0)
 
 
 def pf_bytes(data) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(data), compresslevel=9, mtime=0)
+    return pf_pack(cbor2.dumps(data))
 
 
 def content_name(language: str, data: bytes, length: int) -> str:
