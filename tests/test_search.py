@@ -3,6 +3,7 @@ as d, and the same bytes every build (the browser test searches it)."""
 
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -331,3 +332,35 @@ def test_joined_shards_renumber_the_meta_fields_a_shard_lacks(tmp_path):
     assert one["meta"][2] == ["image", "image_alt", "title"]
     assert read_pf(next((tmp_path / "b1").glob("*.pf_meta")))[5] == ["title"]
     assert one["words"]["hoi"] and joined == one
+
+
+def test_the_joining_process_joins_the_bundles_it_is_sent_and_says_why_not(
+    tmp_path,
+):
+    """The build joins the shards in a fresh process fed each bundle as
+    Pagefind finishes it (the forked search process holds a copy of
+    Pelican's pages): same index as joining in this process; a bundle it
+    cannot read stops it with the reason, which the build reports."""
+    for n, (title, body) in enumerate(
+        [("Hội nghị Đảng uỷ", "<p>Toàn cảnh Hội nghị.</p>"), ("Ra quân", "<p>Hội.</p>")]
+    ):
+        record = tmp_path / f"site{n}" / "a" / f"{n}" / "index.html"
+        record.parent.mkdir(parents=True)
+        record.write_text(RECORD.format(title=title, body=body), encoding="utf-8")
+    shards = [pagefind(tmp_path / f"site{n}", tmp_path / f"b{n}") for n in "01"]
+    copies = [shutil.copytree(b, b.with_name(b.name + "-copy")) for b in shards]
+    merge(copies, tmp_path / "here")  # joining moves the fragments
+    for name, sent, code in (
+        ("process", shards, 0),
+        ("broken", [shards[0], tmp_path / "missing"], 1),
+    ):
+        work = tmp_path / f"work-{name}"
+        work.mkdir()
+        joiner = search._start_joiner(tmp_path / name, work, [])
+        for bundle in sent:
+            search._send(joiner, bundle)
+        joiner.stdin.close()
+        assert joiner.wait() == code
+        said = (work / "join.log").read_text(encoding="utf-8")
+    assert index_by_url(tmp_path / "process") == index_by_url(tmp_path / "here")
+    assert "missing" in said and "FileNotFoundError" in said

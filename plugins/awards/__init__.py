@@ -6,17 +6,16 @@ dev rebuilds parse only edited reports), applies the editor's ``Awards:``
 line when given, reports disagreements, and writes the page and the files.
 """
 
-import hashlib
 import multiprocessing
 import os
 
-from buildspeed.rebuild import Ledger
+from buildspeed.rebuild import Ledger, text_digest
 from pelican import signals
 from pelican.generators import Generator
 from portal.problems import Problem, report, stop_if_strict
 
 from .parser import Tally, parse_awards, parse_metadata
-from .summary import Row, plain_text, summarize, to_csv, to_json
+from .summary import Row, plain_text, summarize, write_csv, write_json
 
 DEFAULTS = {
     "AWARDS_URL": "khen-thuong/",
@@ -36,26 +35,6 @@ MIN_PARALLEL = 256
 _PENDING: list[str] = []  # bodies for the forked workers (inherited, not sent)
 
 
-def _key(body: str) -> str:
-    key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
-    return key.hexdigest()
-
-
-# id(body) -> (body, its key) for the bodies of the last build: a dev
-# rebuild reuses the reports, and so their body strings (0.1 s of hashing
-# at 10,000).  The entry holds the string, so its id cannot be reused.
-_KEYS: dict[int, tuple[str, str]] = {}
-
-
-def _keys(bodies: list[str]) -> list[str]:
-    global _KEYS
-    known, _KEYS = _KEYS, {}
-    for body in bodies:
-        entry = known.get(id(body))
-        _KEYS[id(body)] = entry if entry else (body, _key(body))
-    return [_KEYS[id(body)][1] for body in bodies]
-
-
 def _parse_pending(index: int) -> Tally:
     return parse_awards(plain_text(_PENDING[index]))
 
@@ -65,7 +44,7 @@ def parse_all(bodies: list[str], workers: int) -> list[Tally]:
     (``fork``: the workers inherit the bodies; only tallies come back).  Same
     tallies as one by one: the parser is a pure function of the text."""
     global _PENDING
-    keys = _keys(bodies)
+    keys = [text_digest(body) for body in bodies]  # reused bodies: remembered
     todo = {}
     for key, body in zip(keys, bodies, strict=True):
         if key not in _PARSED:
@@ -205,7 +184,7 @@ class AwardsGenerator(Generator):
             )
         site = self.settings.get("SITEURL", "")
         key = _summary_key(summary, site)
-        for name, render in (("AWARDS_JSON", to_json), ("AWARDS_CSV", to_csv)):
+        for name, write in (("AWARDS_JSON", write_json), ("AWARDS_CSV", write_csv)):
             target = setting(self.settings, name)
             if target:
                 path = os.path.join(self.output_path, target)
@@ -213,7 +192,7 @@ class AwardsGenerator(Generator):
                     continue  # a dev rebuild that changed no tally
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8", newline="") as f:
-                    f.write(render(summary, site))
+                    write(summary, f, site)
                 _WRITTEN.record(path, key)
 
 

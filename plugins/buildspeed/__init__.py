@@ -17,6 +17,7 @@ from collections import ChainMap
 
 from jinja2 import BytecodeCache
 from pelican import signals
+from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -149,6 +150,7 @@ class IncrementalWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        text_digest.new_build()  # one writer a build
         self.ledger = _LEDGERS.setdefault(os.path.abspath(output_path), Ledger())
         self.unchanged: set[str] = set()
         self._site = None
@@ -317,7 +319,7 @@ def write_batch(pelican):
     # the build ends when both are done, and sharing a core slows both.
     busy = sum(1 for alive in pelican.settings.get("_BACKGROUND_JOBS", ()) if alive())
     workers = max(1, workers - busy)
-    failed = write_all(pages, workers)
+    failed = write_all(pages, workers, after_page=forget_rendered_bodies)
     failed_paths = {page.path for page, _ in failed}
     for page in pages:
         if page.done and page.path not in failed_paths:
@@ -327,6 +329,15 @@ def write_batch(pelican):
         log.error("Không tạo được trang %s: %s", page.path, message)
     if failed:
         raise RuntimeError(f"{len(failed)} trang không tạo được (xem lỗi ở trên)")
+
+
+def forget_rendered_bodies() -> None:
+    """Pelican memoizes ``get_content(siteurl)`` for every report, keyed by
+    the report itself: a second copy of each body (~70 MiB at 10,000),
+    kept for the life of the process and across dev rebuilds.  A body is
+    rendered once per page (summaries have their own memo), so the writer
+    lets go of it once the page is written."""
+    Content.get_content.cache.clear()
 
 
 def record_written(path, context=None):

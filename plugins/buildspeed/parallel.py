@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 MIN_PARALLEL = 200
 
 _pages: list = []  # set in the parent just before forking
+_after_page = None  # likewise: called once each page is written
 
 
 @dataclass(slots=True)
@@ -54,12 +55,17 @@ def _write_range(bounds: tuple[int, int]) -> list[tuple[int, str]]:
             _pages[number].write()
         except Exception as error:  # reported by the parent, naming the page
             failed.append((number, f"{type(error).__name__}: {error}"))
+        if _after_page is not None:
+            _after_page()
     return failed
 
 
-def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
-    """Render and write every page; return the pages that failed, with why."""
-    global _pages
+def write_all(
+    pages: list[Page], workers: int, after_page=None
+) -> list[tuple[Page, str]]:
+    """Render and write every page, calling ``after_page()`` after each;
+    return the pages that failed, with why."""
+    global _pages, _after_page
     if not pages:
         return []
     parallel = (
@@ -67,7 +73,7 @@ def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
         and len(pages) >= MIN_PARALLEL
         and "fork" in multiprocessing.get_all_start_methods()
     )
-    _pages = pages
+    _pages, _after_page = pages, after_page
     try:
         if not parallel:
             failed = _write_range((0, len(pages)))
@@ -86,7 +92,7 @@ def write_all(pages: list[Page], workers: int) -> list[tuple[Page, str]]:
                     failed.extend(result)
     finally:
         gc.unfreeze()
-        _pages = []
+        _pages, _after_page = [], None
     return [(pages[number], message) for number, message in sorted(failed)]
 
 

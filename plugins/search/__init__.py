@@ -29,7 +29,6 @@ from pathlib import Path
 
 from pelican import signals
 
-from .merge import Shard, join
 from .records import add_to_digest, address, records, write_records
 from .stable import stabilise
 
@@ -154,6 +153,28 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
     (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
 
 
+def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
+    """A fresh process (``python -m search.merge``) that reads each shard's
+    bundle as its path arrives on stdin and joins them at the end.  Not
+    this forked process: it holds a copy of Pelican's pages, and the
+    shards' word lists (~50 MiB at 10,000) on top made it the largest
+    process of the build (~345 MiB)."""
+    plugins = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": plugins + (os.pathsep + path if path else "")}
+    with open(work / "join.log", "w", encoding="utf-8") as log:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "search.merge", str(bundle)],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            text=True,
+        )
+    running.append(run)
+    return run
+
+
 def _index_shards(groups, built, key, work: Path, bundle: Path, running: list):
     """Pagefind on each group of articles, one group after the other, and
     their bundles joined into ``bundle``; (exit code, message).
@@ -161,10 +182,11 @@ def _index_shards(groups, built, key, work: Path, bundle: Path, running: list):
     Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
     it runs on shards of ``SEARCH_SHARD_SIZE`` reports.  While it indexes
     one, this process writes the next shard's records (unless ``built``
-    already holds them) and reads the bundle of the one before."""
+    already holds them) and the joining process reads the bundle of the
+    one before."""
     shards = _shards(bundle)
-    bundles = [bundle] if len(groups) == 1 else []
-    read, job = [], None
+    joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
+    job = target = None
     try:
         for number, group in enumerate(groups):
             found = built[number] if built else records(group)
@@ -178,17 +200,33 @@ def _index_shards(groups, built, key, work: Path, bundle: Path, running: list):
                 code, message = _finish(*job, running)
                 if code:
                     return code, message
-            if len(groups) > 1:
-                bundles.append(shards / site.name)
-            job = (_start(site, bundles[-1], running), site)
-            if number > 0:
-                read.append(Shard(bundles[number - 1]))
+                _send(joiner, target)
+            target = shards / site.name if joiner else bundle
+            job = (_start(site, target, running), site)
         code, message = _finish(*job, running)
-        if code == 0 and len(groups) > 1:
-            join([*read, Shard(bundles[-1])], bundle)
-        return code, message
+        if code or joiner is None:
+            return code, message
+        _send(joiner, target)
+        joiner.stdin.close()
+        code = joiner.wait()
+        running.remove(joiner)
+        said = (work / "join.log").read_text(encoding="utf-8", errors="replace")
+        return code, said.strip()[-2000:]
     finally:
+        if joiner is not None and joiner.poll() is None:
+            joiner.kill()
+            joiner.wait()
         shutil.rmtree(shards, ignore_errors=True)
+
+
+def _send(joiner: subprocess.Popen, bundle: Path) -> None:
+    """Tell the joining process a shard's bundle is ready; one that has
+    stopped says why when it is waited for."""
+    try:
+        joiner.stdin.write(f"{bundle}\n")
+        joiner.stdin.flush()
+    except (BrokenPipeError, OSError):
+        pass
 
 
 def start_pagefind(generator):

@@ -365,3 +365,19 @@ def join(shards: list[Shard], out: Path) -> None:
 def merge(bundles: list[Path], out: Path) -> None:
     """Read the bundles as shards and :func:`join` them into ``out``."""
     join([Shard(bundle) for bundle in bundles], out)
+
+
+def serve(out: Path, lines) -> None:
+    """Read each bundle named in ``lines`` (one path a line) as it comes,
+    and join them all into ``out`` at the end of the lines."""
+    join([Shard(Path(line.rstrip("\n"))) for line in lines if line.strip()], out)
+
+
+if __name__ == "__main__":  # the search plugin's joining process
+    import sys
+
+    try:
+        serve(Path(sys.argv[1]), sys.stdin)
+    except Exception as error:  # the search plugin reports it
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(1)
