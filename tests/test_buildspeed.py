@@ -367,7 +367,9 @@ def test_a_rebuild_hashes_only_the_edited_body(tmp_path, make_content, monkeypat
     pelican.run()
     hashed = []
     real = rebuild._digest
-    monkeypatch.setattr(rebuild, "_digest", lambda text: hashed.append(text) or real(text))
+    monkeypatch.setattr(
+        rebuild, "_digest", lambda text: hashed.append(text) or real(text)
+    )
     edit(content / "tin-tuc/b3.md", "Đoạn cuối của bài 3.", "Đoạn cuối đã sửa.")
     pelican.run()
     bodies = [text for text in hashed if "Đoạn đầu của bài" in text]
