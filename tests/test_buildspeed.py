@@ -1,9 +1,11 @@
 """Dev-server rebuilds that skip unchanged work give exactly a fresh build."""
 
+import gc
 import os
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -375,3 +377,32 @@ def test_a_rebuild_hashes_only_the_edited_body(tmp_path, make_content, monkeypat
     bodies = [text for text in hashed if "Đoạn đầu của bài" in text]
     assert bodies and all("Đoạn cuối đã sửa." in text for text in bodies)
     assert len(bodies) == 1  # once for all three askers
+
+
+def test_a_rebuild_frees_the_previous_build_without_the_cycle_collector(
+    tmp_path, make_content
+):
+    """The functions this plugin keeps on a generator held the generator
+    itself: a cycle that kept every build's generators and context (award
+    rows, tallies: ~10 MiB a rebuild at 10,000 reports) until the cycle
+    collector's next full pass, which is what made spacing those passes
+    out (``GC_THRESHOLD``) grow the memory of a dev server."""
+    generators = []
+
+    def keep(generator):
+        generators.append(weakref.ref(generator))
+
+    signals.article_generator_finalized.connect(keep)
+    content = make_content(reports())
+    pelican = Pelican(settings_for(content, tmp_path / "out"))
+    gc.collect()
+    gc.disable()
+    try:
+        pelican.run()
+        edit(content / "tin-tuc/b3.md", "Đoạn cuối của bài 3.", "Đoạn cuối đã sửa.")
+        pelican.run()
+        assert len(generators) == 2
+        assert generators[0]() is None  # freed when the second build replaced it
+    finally:
+        gc.enable()
+        signals.article_generator_finalized.disconnect(keep)
