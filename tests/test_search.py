@@ -2,7 +2,9 @@
 as d, and the same bytes every build (the browser test searches it)."""
 
 import gzip
+import hashlib
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -364,3 +366,36 @@ def test_the_joining_process_joins_the_bundles_it_is_sent_and_says_why_not(
         said = (work / "join.log").read_text(encoding="utf-8")
     assert index_by_url(tmp_path / "process") == index_by_url(tmp_path / "here")
     assert "missing" in said and "FileNotFoundError" in said
+
+
+def test_shards_indexed_side_by_side_are_joined_in_their_order(tmp_path):
+    """Once Pelican has written its pages it only waits for the index, and
+    Pagefind runs on one shard per core: shards then finish out of order,
+    and are still joined in their order, as one Pagefind run numbers them."""
+    titles = ["Hội nghị Đảng uỷ", "Ra quân", "Khen thưởng 01 tập thể", "Văn hóa"]
+    found = []
+    for n in range(12):
+        title = f"{titles[n % 4]} số {n}"
+        body = (
+            "<p>"
+            + " ".join(["Hội nghị phường Nghi Hòa."] * (1 + 40 * (n % 3)))
+            + "</p>"
+        )
+        page = (f"tin-tuc/{n:02d}/index.html", RECORD.format(title=title, body=body))
+        found.append((page[0], page[1].encode("utf-8")))
+        (tmp_path / "all" / page[0]).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "all" / page[0]).write_text(page[1], encoding="utf-8")
+    built = [found[i : i + 2] for i in range(0, len(found), 2)]  # 6 shards
+    spare = multiprocessing.get_context("fork").Event()
+    for name in ("one-by-one", "side-by-side"):
+        if name == "side-by-side":
+            spare.set()  # two Pagefind runs at a time from the start
+        work = tmp_path / f"work-{name}"
+        work.mkdir()
+        code, message = search._index_shards(
+            built, built, hashlib.blake2b(), work, tmp_path / name, [], spare
+        )
+        assert code == 0, message
+    assert_same_tree(tmp_path / "one-by-one", tmp_path / "side-by-side")
+    whole = pagefind(tmp_path / "all", tmp_path / "whole")
+    assert index_by_url(tmp_path / "side-by-side") == index_by_url(whole)

@@ -13,6 +13,7 @@ dev server's rebuilds.
 """
 
 import atexit
+import collections
 import gc
 import hashlib
 import json
@@ -113,9 +114,10 @@ def _shards(bundle: Path) -> Path:
     return bundle.with_name(bundle.name + ".shards")
 
 
-def _index(articles, settings, work: Path, bundle: Path) -> None:
+def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
     """In a forked process: the records, and Pagefind on them unless the
-    output already holds their index.  The outcome goes to work/result.json."""
+    output already holds their index.  The outcome goes to work/result.json.
+    ``spare`` is set once Pelican only waits for it (a core is free)."""
     gc.freeze()  # only reads the parent's objects: no copying them to scan
     running = []
 
@@ -141,7 +143,7 @@ def _index(articles, settings, work: Path, bundle: Path) -> None:
                 result["code"] = KEPT
         if result["code"] != KEPT:
             code, message = _index_shards(
-                groups or [[]], built, key, work, bundle, running
+                groups or [[]], built, key, work, bundle, running, spare
             )
             result.update(
                 code=code, message=message, key=f"{key.hexdigest()}-{PAGEFIND}"
@@ -175,48 +177,68 @@ def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
     return run
 
 
-def _index_shards(groups, built, key, work: Path, bundle: Path, running: list):
-    """Pagefind on each group of articles, one group after the other, and
-    their bundles joined into ``bundle``; (exit code, message).
+def _index_shards(groups, built, key, work, bundle, running, spare=None):
+    """Pagefind on each group of articles, and their bundles joined into
+    ``bundle``; (exit code, message).
 
     Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
-    it runs on shards of ``SEARCH_SHARD_SIZE`` reports.  While it indexes
-    one, this process writes the next shard's records (unless ``built``
-    already holds them) and the joining process reads the bundle of the
-    one before."""
+    it runs on shards of ``SEARCH_SHARD_SIZE`` reports: one at a time
+    while Pelican writes pages on the other cores, one a core once
+    ``spare`` is set (Pelican has nothing left to do but wait).  While Pagefind indexes,
+    this process writes the next shard's records (unless ``built`` already
+    holds them) and the joining process reads the bundles already done, in
+    shard order."""
     shards = _shards(bundle)
     joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
-    job = target = None
+    upcoming = iter(enumerate(groups))
+
+    def prepare():
+        """The next shard's records, written: (site, bundle), or None."""
+        number, group = next(upcoming, (None, None))
+        if group is None:
+            return None
+        found = built[number] if built else records(group)
+        if not built:
+            add_to_digest(key, found)
+        site = work / f"site-{number:04d}"
+        site.mkdir()
+        write_records(site, found)
+        return site, shards / site.name if joiner else bundle
+
+    jobs = collections.deque()  # (Pagefind, site, bundle), in shard order
     try:
-        for number, group in enumerate(groups):
-            found = built[number] if built else records(group)
-            if not built:
-                add_to_digest(key, found)
-            site = work / f"site-{number:04d}"
-            site.mkdir()
-            write_records(site, found)
-            del found
-            if job is not None:
-                code, message = _finish(*job, running)
-                if code:
-                    return code, message
+        ready = prepare()
+        while ready or jobs:
+            limit = _cores() if spare is not None and spare.is_set() else 1
+            if ready and len(jobs) < limit:
+                jobs.append((_start(*ready, running), *ready))
+                ready = prepare()
+                continue
+            run, site, target = jobs.popleft()
+            code, message = _finish(run, site, running)
+            if code:
+                return code, message
+            if joiner is not None:
                 _send(joiner, target)
-            target = shards / site.name if joiner else bundle
-            job = (_start(site, target, running), site)
-        code, message = _finish(*job, running)
-        if code or joiner is None:
-            return code, message
-        _send(joiner, target)
+        if joiner is None:
+            return 0, message
         joiner.stdin.close()
         code = joiner.wait()
         running.remove(joiner)
         said = (work / "join.log").read_text(encoding="utf-8", errors="replace")
         return code, said.strip()[-2000:]
     finally:
-        if joiner is not None and joiner.poll() is None:
-            joiner.kill()
-            joiner.wait()
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         shutil.rmtree(shards, ignore_errors=True)
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _send(joiner: subprocess.Popen, bundle: Path) -> None:
@@ -246,11 +268,20 @@ def start_pagefind(generator):
     if not os.access(parent, os.W_OK):
         bundle = work / "bundle"
     shutil.rmtree(bundle, ignore_errors=True)
-    process = multiprocessing.get_context("fork").Process(
-        target=_index, args=(generator.articles, settings, work, bundle), daemon=True
+    fork = multiprocessing.get_context("fork")
+    spare = fork.Event()
+    process = fork.Process(
+        target=_index,
+        args=(generator.articles, settings, work, bundle, spare),
+        daemon=True,
     )
     process.start()
-    _RUNNING[output] = {"process": process, "work": work, "bundle": bundle}
+    _RUNNING[output] = {
+        "process": process,
+        "work": work,
+        "bundle": bundle,
+        "spare": spare,
+    }
     # Tells buildspeed to leave a core to it while it runs.
     settings["_BACKGROUND_JOBS"] = [process.is_alive]
 
@@ -283,6 +314,7 @@ def finish_pagefind(pelican):
     job = _RUNNING.pop(output, None)
     if job is None:
         return
+    job["spare"].set()  # Pelican's pages are written: both cores to Pagefind
     job["process"].join()
     settings.pop("_BACKGROUND_JOBS", None)
     bundle, work = job["bundle"], job["work"]
