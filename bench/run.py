@@ -172,8 +172,12 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     content = corpus(work / f"c{n}", n, images=False)
     conf = work / "vanilla.py"
     conf.write_text(VANILLA_CONF, encoding="utf-8")
-    base = [vanilla_build(content, work / "o-vanilla", conf) for _ in range(repeat)]
-    ours = [full_build(content, work / "o-ours") for _ in range(repeat)]
+    # Alternated, not one after the other: this machine's speed drifts
+    # (vanilla moved by 7 % between two runs an hour apart).
+    base, ours = [], []
+    for _ in range(repeat):
+        base.append(vanilla_build(content, work / "o-vanilla", conf))
+        ours.append(full_build(content, work / "o-ours"))
     re = [rebuild(content, work / "o-re") for _ in range(repeat)]
     b = median(base, "wall")
     rows.append(

@@ -214,6 +214,12 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
                 jobs.append((_start(*ready, running), *ready))
                 ready = prepare()
                 continue
+            if ready and spare is not None and not spare.is_set():
+                # Until the oldest run ends, or a core frees up for the next.
+                while jobs[0][0].poll() is None and not spare.wait(0.05):
+                    pass
+                if jobs[0][0].poll() is None:
+                    continue
             run, site, target = jobs.popleft()
             code, message = _finish(run, site, running)
             if code:
