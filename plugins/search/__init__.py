@@ -3,13 +3,14 @@
 As soon as the articles are read, a forked process builds one small record
 per article (:mod:`search.records`: headline, date, ward/year/topic filters,
 body, byline, and the đ-words written with d from :mod:`search.fold`),
-writes them out and runs Pagefind on them, while Pelican renders and writes
-the pages on its own cores.  The index is made byte-stable
-(:mod:`search.stable`) and, at the end of the build, swapped in whole.  When
-the records are those of the index already in the output, nothing runs.
-``SEARCH_INDEX = False`` skips it; ``SEARCH_INDEX_ON_REBUILD = False`` keeps
-the first build's index through the
-dev server's rebuilds.
+writes them out and runs Pagefind on them, shard by shard, while Pelican
+renders and writes the pages on its own cores; a fresh ``python -m
+search.merge`` process joins the shards into one index.  The index is made
+byte-stable (:mod:`search.stable`) and, at the end of the build, swapped in
+whole.  When the records are those of the index already in the output,
+nothing runs.  ``SEARCH_INDEX = False`` skips it;
+``SEARCH_INDEX_ON_REBUILD = False`` keeps the first build's index through
+the dev server's rebuilds.
 """
 
 import atexit
@@ -184,10 +185,10 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
     Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
     it runs on shards of ``SEARCH_SHARD_SIZE`` reports: one at a time
     while Pelican writes pages on the other cores, one a core once
-    ``spare`` is set (Pelican has nothing left to do but wait).  While Pagefind indexes,
-    this process writes the next shard's records (unless ``built`` already
-    holds them) and the joining process reads the bundles already done, in
-    shard order."""
+    ``spare`` is set (Pelican has nothing left to do but wait).  While
+    Pagefind indexes, this process writes the next shard's records (unless
+    ``built`` already holds them) and the joining process reads the
+    bundles already done, in shard order."""
     shards = _shards(bundle)
     joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
     upcoming = iter(enumerate(groups))
