@@ -2,7 +2,6 @@
 
 import csv
 import html
-import io
 import json
 import re
 from collections import defaultdict
@@ -128,12 +127,6 @@ def write_json(summary: Summary, out, site_url: str = "") -> None:
     out.write("\n")
 
 
-def to_json(summary: Summary, site_url: str = "") -> str:
-    out = io.StringIO()
-    write_json(summary, out, site_url)
-    return out.getvalue()
-
-
 CSV_FIELDS = [
     "kind",
     "url",
@@ -185,9 +178,3 @@ def write_csv(summary: Summary, out, site_url: str = "") -> None:
                 "unsplit": t.unsplit,
             }
         )
-
-
-def to_csv(summary: Summary, site_url: str = "") -> str:
-    out = io.StringIO()
-    write_csv(summary, out, site_url)
-    return out.getvalue()

@@ -29,6 +29,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+from buildspeed.parallel import worker_count
 from pelican import signals
 
 from .records import add_to_digest, address, records, write_records
@@ -90,23 +91,32 @@ def pagefind_command(site: Path, bundle: Path) -> list[str]:
     ]
 
 
-def _start(site: Path, bundle: Path, running: list) -> subprocess.Popen:
-    """Start Pagefind on the records in ``site``; its words go to a log."""
-    with open(site.with_suffix(".log"), "w", encoding="utf-8") as log:
-        run = subprocess.Popen(
-            pagefind_command(site, bundle), stdout=log, stderr=subprocess.STDOUT
-        )
+def _spawn(command: list[str], log: Path, running: list, **popen) -> subprocess.Popen:
+    """Start ``command`` with what it says going to ``log``."""
+    with open(log, "w", encoding="utf-8") as out:
+        run = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, **popen)
     running.append(run)
     return run
 
 
-def _finish(run: subprocess.Popen, site: Path, running: list) -> tuple[int, str]:
-    """Wait for Pagefind; (exit code, the end of what it said)."""
+def _wait(run: subprocess.Popen, log: Path, running: list) -> tuple[int, str]:
+    """(exit code, the end of what it said)."""
     code = run.wait()
     running.remove(run)
-    message = site.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    said = log.read_text(encoding="utf-8", errors="replace")
+    return code, said.strip()[-2000:]
+
+
+def _start(site: Path, bundle: Path, running: list) -> subprocess.Popen:
+    """Start Pagefind on the records in ``site``."""
+    return _spawn(pagefind_command(site, bundle), site.with_suffix(".log"), running)
+
+
+def _finish(run: subprocess.Popen, site: Path, running: list) -> tuple[int, str]:
+    """Wait for Pagefind and remove its records."""
+    result = _wait(run, site.with_suffix(".log"), running)
     shutil.rmtree(site, ignore_errors=True)
-    return code, message.strip()[-2000:]
+    return result
 
 
 def _shards(bundle: Path) -> Path:
@@ -165,17 +175,10 @@ def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
     plugins = str(Path(__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": plugins + (os.pathsep + path if path else "")}
-    with open(work / "join.log", "w", encoding="utf-8") as log:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "search.merge", str(bundle)],
-            stdin=subprocess.PIPE,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            text=True,
-        )
-    running.append(run)
-    return run
+    command = [sys.executable, "-m", "search.merge", str(bundle)]
+    return _spawn(
+        command, work / "join.log", running, stdin=subprocess.PIPE, env=env, text=True
+    )
 
 
 def _index_shards(groups, built, key, work, bundle, running, spare=None):
@@ -210,7 +213,7 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
     try:
         ready = prepare()
         while ready or jobs:
-            limit = _cores() if spare is not None and spare.is_set() else 1
+            limit = worker_count(None) if spare is not None and spare.is_set() else 1
             if ready and len(jobs) < limit:
                 jobs.append((_start(*ready, running), *ready))
                 ready = prepare()
@@ -230,22 +233,13 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
         if joiner is None:
             return 0, message
         joiner.stdin.close()
-        code = joiner.wait()
-        running.remove(joiner)
-        said = (work / "join.log").read_text(encoding="utf-8", errors="replace")
-        return code, said.strip()[-2000:]
+        return _wait(joiner, work / "join.log", running)
     finally:
         for process in running:
             if process.poll() is None:
                 process.kill()
                 process.wait()
         shutil.rmtree(shards, ignore_errors=True)
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 def _send(joiner: subprocess.Popen, bundle: Path) -> None:
