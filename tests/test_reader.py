@@ -4,11 +4,14 @@ import filecmp
 from pathlib import Path
 
 import pytest
-from conftest import build, settings_for
+from conftest import CONTENT, SEEDS, build, settings_for
+from markdown.inlinepatterns import BACKTICK_RE, ENTITY_RE, LINK_RE
+from markdown.treeprocessors import InlineProcessor
 from pelican import Pelican
 from pelican.utils import get_date
 from safe_markdown import prefetch
-from safe_markdown.reader import parse_date
+from safe_markdown.inline import needles
+from safe_markdown.reader import SafeMarkdownReader, parse_date
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +115,125 @@ def test_rebuild_converts_only_the_edited_file(tmp_path, make_content):
         "Đoạn đã sửa có"
         in (tmp_path / "dev/tin-tuc/2024/03/bai-2/index.html").read_text()
     )
+
+
+# Every inline construct of Markdown, extra and smarty, alone and nested.
+INLINE = [
+    "Chiều ngày 10/01/2024, Đảng uỷ phường Nghi Hòa tổ chức Hội nghị.",
+    "**đậm** và *nghiêng*, __đậm__ _nghiêng_, ***cả hai***, * không *, a_b_c",
+    "`mã` và ``có ` bên trong`` và \\`không phải mã\\` \\*sao\\* \\\\ \\[",
+    '[liên kết](https://ubnd.vn "Tiêu đề") [tham chiếu][1] [ngắn] [1] [không có]',
+    "![ảnh](anh.jpg) ![ảnh tham chiếu][2] ! [không] !",
+    "Xem [tham chiếu][1], [ngắn] và ![ảnh][2].\n\n[1]: https://ubnd.vn\n"
+    "[2]: anh.jpg\n[ngắn]: https://ngan.vn",
+    "<https://ubnd.vn/a?b=1&c=2> <cb@ubnd.vn> < không > a<b",
+    "dòng một  \ndòng hai\ndòng ba",
+    '<span class="x">chữ</span> <b>đậm</b> <!-- ghi chú --> </i> <br/>',
+    "&amp; &copy; &#169; &#xA9; & lẻ &không; AT&T",
+    "a -- b --- c ... d .... e - f ---- g",
+    "chú thích[^1] và [^thiếu] và [^1]",
+    "HĐND và UBND phường *[không phải viết tắt]",
+    "**[đậm có liên kết](https://a.vn)** *a* -- [b](c) &amp; `*`",
+    "_a **b `c` d** e_ [*x*](y) <b>*z*</b> ...",
+]
+DOCUMENT = "\n\n".join(
+    [
+        *INLINE,
+        "Đoạn có thuộc tính\n{: .lead }",
+        "| Cột *a* | `b` |\n|---|---|\n| [c](d) | e -- f |",
+        "Thuật ngữ\n:   Định nghĩa *nghiêng* -- gạch",
+        "```\n*không* [phải](markdown) &amp; --\n```",
+        '<div markdown="1">*trong* [khối](html) --</div>',
+        "> trích *dẫn* -- [x](y)\n\n- mục *một*\n- mục [hai](z) ...",
+        "[1]: https://ubnd.vn\n[2]: anh2.jpg\n[ngắn]: https://ngan.vn",
+        "[^1]: Ghi chú *nghiêng* -- [liên kết](https://a.vn).",
+        "*[HĐND]: Hội đồng nhân dân\n*[UBND]: Ủy ban nhân dân",
+    ]
+)
+
+
+def markdown_settings(tmp_path) -> dict:
+    """MARKDOWN as the reader uses it (Pelican adds the configured extensions)."""
+    settings = settings_for(tmp_path, tmp_path / "out")
+    SafeMarkdownReader(settings)
+    return settings["MARKDOWN"]
+
+
+def convert_both(tmp_path, texts) -> list[tuple[str, str]]:
+    config = markdown_settings(tmp_path)
+    gated = prefetch.converter(config, gate=True)
+    plain = prefetch.converter(config, gate=False)
+    pairs = []
+    for text in texts:
+        gated.reset()
+        plain.reset()
+        pairs.append((gated.convert(text), plain.convert(text)))
+    return pairs
+
+
+@pytest.mark.parametrize("text", [*INLINE, DOCUMENT])
+def test_gated_inline_patterns_give_the_same_html(tmp_path, text):
+    [(gated, plain)] = convert_both(tmp_path, [text])
+    assert gated == plain
+
+
+def test_the_seed_reports_convert_the_same_gated(tmp_path):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in CONTENT.rglob("*.md")]
+    assert len(texts) > 2
+    for gated, plain in convert_both(tmp_path, texts):
+        assert gated == plain
+
+
+def tried_patterns(monkeypatch, tmp_path, text, gate) -> list[str]:
+    """The regex of each inline pattern Markdown searched ``text`` with."""
+    tried = []
+    apply = InlineProcessor._InlineProcessor__applyPattern
+
+    def spy(self, pattern, *args):
+        tried.append(pattern.pattern)
+        return apply(self, pattern, *args)
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", spy)
+    prefetch.converter(markdown_settings(tmp_path), gate=gate).convert(text)
+    return tried
+
+
+def test_only_patterns_that_can_match_are_tried(monkeypatch, tmp_path):
+    plain = "Chiều ngày 10/01/2024, UBND phường Nghi Hòa tổ chức Hội nghị."
+    assert len(tried_patterns(monkeypatch, tmp_path, plain, gate=False)) >= 15
+    assert tried_patterns(monkeypatch, tmp_path, plain, gate=True) == []
+    link = "Xem [trang](https://ubnd.vn) -- nhé"
+    tried = tried_patterns(monkeypatch, tmp_path, link, gate=True)
+    assert LINK_RE in tried and r"(?<!-)--(?!-)" in tried
+    assert ENTITY_RE not in tried and BACKTICK_RE not in tried
+
+
+def test_every_inline_pattern_of_the_portal_is_gated(tmp_path):
+    """A Markdown release that changes a pattern's regex leaves that pattern
+    ungated (always tried, so the HTML stays right); this says which."""
+    md = prefetch.converter(markdown_settings(tmp_path))
+    ungated = [
+        (type(pattern).__name__, getattr(pattern, "pattern", None))
+        for processor in md.treeprocessors
+        for pattern in getattr(processor, "inlinePatterns", ())
+        if needles(pattern) is None
+    ]
+    assert ungated == []
+
+
+def test_a_build_with_gated_patterns_is_the_build_without(tmp_path, make_content):
+    files = {f"b{n}.md": STATEFUL.format(n=n) for n in range(1, 4)}
+    files["tong-hop.md"] = (
+        "Title: Tổng hợp -- mọi cú pháp\nDate: 2024-03-09 10:00\n"
+        "Ward: Nghi Hòa\nTopics: QP-AN\n\n" + DOCUMENT
+    )
+    content = make_content(files)
+    build(content, tmp_path / "gated", SEARCH_INDEX=False)
+    prefetch.CACHE.clear()
+    build(
+        content, tmp_path / "plain", SEARCH_INDEX=False, SAFE_MARKDOWN_FAST_INLINE=False
+    )
+    assert assert_same_tree(tmp_path / "gated", tmp_path / "plain") > 4
+    page = tmp_path / "gated/tin-tuc/2024/03/tong-hop-moi-cu-phap/index.html"
+    assert '<a href="https://ubnd.vn">tham chiếu</a>' in page.read_text()

@@ -34,7 +34,8 @@ def prefetch_articles(generator):
     # A plain walk, not Pelican's get_files (3x slower): converting a file
     # Pelican then ignores costs a little time, never a wrong page.
     paths = prefetch.markdown_files(roots, extensions)
-    prefetch.prefetch(paths, settings["MARKDOWN"], workers)
+    gate = settings.get("SAFE_MARKDOWN_FAST_INLINE", True)
+    prefetch.prefetch(paths, settings["MARKDOWN"], workers, gate)
 
 
 def register():

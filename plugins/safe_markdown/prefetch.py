@@ -21,6 +21,7 @@ from markdown import Markdown
 from pelican.utils import pelican_open
 from vietnamese.text import nfc
 
+from .inline import gate_inline_patterns
 from .sanitize import sanitize
 
 # path -> (stamp, fingerprint, html, meta)
@@ -30,6 +31,7 @@ CACHE: dict[str, tuple] = {}
 MIN_PARALLEL = 64
 
 _worker_markdown = None  # set in the parent just before forking
+_worker_gate = True  # likewise: gate_inline_patterns on the workers' converter
 
 
 def stamp(path: str) -> tuple[int, int, int]:
@@ -84,17 +86,26 @@ def remember(path: str, print_: str, html: str, meta: dict) -> None:
         CACHE.pop(path, None)
 
 
+def converter(markdown_settings: dict, gate: bool = True) -> Markdown:
+    """A Markdown converter for these settings; with ``gate``, one whose
+    inline patterns are tried only where they can match (same HTML)."""
+    md = Markdown(**markdown_settings)
+    return gate_inline_patterns(md) if gate else md
+
+
 def _convert_in_worker(path: str):
     global _worker_markdown
     if not isinstance(_worker_markdown, Markdown):
-        _worker_markdown = Markdown(**_worker_markdown)
+        _worker_markdown = converter(_worker_markdown, _worker_gate)
     try:
         return path, convert(_worker_markdown, path)
     except Exception:  # the reader converts it again and reports the error
         return path, None
 
 
-def prefetch(paths: Iterable[str], markdown_settings: dict, workers: int) -> int:
+def prefetch(
+    paths: Iterable[str], markdown_settings: dict, workers: int, gate: bool = True
+) -> int:
     """Convert the ``paths`` not in the cache, in parallel; return how many."""
     print_ = fingerprint(markdown_settings)
     todo = [p for p in paths if lookup(p, print_) is None]
@@ -102,8 +113,8 @@ def prefetch(paths: Iterable[str], markdown_settings: dict, workers: int) -> int
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    global _worker_markdown
-    _worker_markdown = markdown_settings
+    global _worker_markdown, _worker_gate
+    _worker_markdown, _worker_gate = markdown_settings, gate
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
