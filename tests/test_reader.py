@@ -1,6 +1,7 @@
 """The sanitizing reader's speed-ups change nothing in the output."""
 
 import filecmp
+import time
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,62 @@ def test_a_build_with_gated_patterns_is_the_build_without(tmp_path, make_content
     assert assert_same_tree(tmp_path / "gated", tmp_path / "plain") > 4
     page = tmp_path / "gated/tin-tuc/2024/03/tong-hop-moi-cu-phap/index.html"
     assert '<a href="https://ubnd.vn">tham chiếu</a>' in page.read_text()
+
+
+def numbered_reports(tmp_path, count: int) -> list[str]:
+    folder = tmp_path / "md"
+    folder.mkdir()
+    paths = []
+    for n in range(count):
+        path = folder / f"b{n:03}.md"
+        path.write_text(STATEFUL.format(n=n % 9 + 1), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def read_like_pelican(paths, settings, pause=0.0) -> tuple[list, list]:
+    """Ask for each file in order as the reader does, converting those the
+    prefetch leaves to it; (conversions, paths converted here)."""
+    md = prefetch.converter(settings)
+    print_ = prefetch.fingerprint(settings)
+    results, mine = [], []
+    for path in paths:
+        got = prefetch.lookup(path, print_) or prefetch.take(path)
+        if got is None:
+            got = prefetch.convert(md, path)
+            mine.append(path)
+        results.append(got)
+        time.sleep(pause)  # Pelican's own work on the report
+    return results, mine
+
+
+def test_workers_and_the_reader_each_convert_a_file_once(tmp_path, monkeypatch):
+    paths = numbered_reports(tmp_path, MANY)
+    settings = markdown_settings(tmp_path)
+    sent, keep = [], prefetch.remember
+    monkeypatch.setattr(
+        prefetch, "remember", lambda path, *rest: sent.append(path) or keep(path, *rest)
+    )
+    assert prefetch.start("site", paths, settings, workers=1) == MANY
+    results, mine = read_like_pelican(paths, settings, pause=0.004)
+    prefetch.finish("site")
+    # the reader took them from the start, the worker from the end
+    assert mine == paths[: len(mine)] and sent == paths[len(mine) :][::-1]
+    assert mine and sent
+    md = prefetch.converter(settings, gate=False)
+    assert results == [prefetch.convert(md, path) for path in paths]
+
+
+def test_a_worker_that_dies_leaves_its_files_to_the_reader(tmp_path):
+    paths = numbered_reports(tmp_path, MANY)
+    settings = markdown_settings(tmp_path)
+    prefetch.start("site", paths, settings, workers=1)
+    running = prefetch._ACTIVE["site"]
+    while running._back.value > MANY - 5:  # it has claimed a few files
+        time.sleep(0.001)
+    running._workers[0].kill()
+    results, mine = read_like_pelican(paths, settings)
+    prefetch.finish("site")
+    md = prefetch.converter(settings)
+    assert results == [prefetch.convert(md, path) for path in paths]
+    assert len(mine) < MANY  # what it sent before dying was used

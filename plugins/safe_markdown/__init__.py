@@ -21,21 +21,34 @@ def use_safe_reader(readers):
 
 
 def prefetch_articles(generator):
-    """Convert the articles' Markdown on every core before Pelican reads them.
+    """Convert the articles' Markdown on the other cores while Pelican reads
+    them (:class:`prefetch.Prefetch`).
 
-    ``SAFE_MARKDOWN_WORKERS`` (default: one per CPU; 1 turns it off).
+    ``SAFE_MARKDOWN_WORKERS``: processes converting, the reader included
+    (default: one per CPU; 1 turns it off).
     """
     settings = generator.settings
     if not settings.get("SAFE_MARKDOWN_REUSE_CONVERTER", True):
         return
-    workers = settings.get("SAFE_MARKDOWN_WORKERS") or os.cpu_count() or 1
+    workers = (settings.get("SAFE_MARKDOWN_WORKERS") or os.cpu_count() or 1) - 1
     extensions = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
-    roots = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
-    # A plain walk, not Pelican's get_files (3x slower): converting a file
-    # Pelican then ignores costs a little time, never a wrong page.
-    paths = prefetch.markdown_files(roots, extensions)
+    # The files in the order Pelican will read them: its own listing (a set,
+    # in this process's hash order).
+    listed = generator.get_files(
+        settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
+    )
+    paths = [
+        os.path.abspath(os.path.join(generator.path, name))
+        for name in listed
+        if name.endswith(extensions)
+    ]
     gate = settings.get("SAFE_MARKDOWN_FAST_INLINE", True)
-    prefetch.prefetch(paths, settings["MARKDOWN"], workers, gate)
+    prefetch.start(generator.path, paths, settings["MARKDOWN"], workers, gate)
+
+
+def stop_prefetch(generator):
+    """Every article is read: the workers are done."""
+    prefetch.finish(generator.path)
 
 
 def register():
@@ -43,3 +56,4 @@ def register():
     # replaces Pelican's for every Markdown extension.
     signals.readers_init.connect(use_safe_reader)
     signals.article_generator_init.connect(prefetch_articles)
+    signals.article_generator_pretaxonomy.connect(stop_prefetch)

@@ -64,9 +64,13 @@ class GatedInlineProcessor(InlineProcessor):
         start = 0
         while patternIndex < len(plan):
             pattern, literals = plan[patternIndex]
-            if literals is not None and not any(lit in data for lit in literals):
-                patternIndex, start = patternIndex + 1, 0  # as after no match
-                continue
+            if literals is not None:
+                for literal in literals:
+                    if literal in data:
+                        break
+                else:  # none: the pattern cannot match
+                    patternIndex, start = patternIndex + 1, 0  # as after no match
+                    continue
             data, matched, start = apply(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1

@@ -1,12 +1,13 @@
 """Convert a build's Markdown on every core, and keep it between rebuilds.
 
-Markdown conversion is most of a build's time and each file is independent,
-so before Pelican reads the articles one by one, :func:`prefetch` converts
-the files it will ask for in worker processes (``fork``: the workers inherit
-the settings and extensions; nothing but file names and results cross
-between processes).  Results stay in :data:`CACHE`, keyed by the file's
-path, modification time and size and by the Markdown settings, so the dev
-server's next build converts only the files that changed.
+Markdown conversion is most of the reading's time and each file is
+independent, so while Pelican reads the articles one by one, worker
+processes (``fork``: they inherit the settings and extensions; nothing but
+file numbers and results cross between processes) convert the files it
+will ask for, starting from the last (:class:`Prefetch`).  Results stay in
+:data:`CACHE`, keyed by the file's path, modification time and size and by
+the Markdown settings, so the dev server's next build converts only the
+files that changed.
 
 The cached value is exactly what :meth:`SafeMarkdownReader.read` would
 compute (sanitized NFC HTML and the raw metadata lines), so the build's
@@ -15,7 +16,7 @@ output does not depend on where a file was converted.
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from multiprocessing.connection import wait
 
 from markdown import Markdown
 from pelican.utils import pelican_open
@@ -27,30 +28,13 @@ from .sanitize import sanitize
 # path -> (stamp, fingerprint, html, meta)
 CACHE: dict[str, tuple] = {}
 
-# Below this many files a worker pool costs more than it saves.
+# Below this many files starting workers costs more than it saves.
 MIN_PARALLEL = 64
-
-_worker_markdown = None  # set in the parent just before forking
-_worker_gate = True  # likewise: gate_inline_patterns on the workers' converter
 
 
 def stamp(path: str) -> tuple[int, int, int]:
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size, st.st_ino
-
-
-def markdown_files(roots: Iterable[str], extensions: tuple[str, ...]) -> list[str]:
-    """Absolute paths of the files under ``roots`` with one of ``extensions``."""
-    found = []
-    for root in roots:
-        for folder, dirs, files in os.walk(os.path.abspath(root)):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found += [
-                os.path.join(folder, f)
-                for f in files
-                if f.endswith(extensions) and not f.startswith(".")
-            ]
-    return found
 
 
 def fingerprint(markdown_settings: dict) -> str:
@@ -93,39 +77,129 @@ def converter(markdown_settings: dict, gate: bool = True) -> Markdown:
     return gate_inline_patterns(md) if gate else md
 
 
-def _convert_in_worker(path: str):
-    global _worker_markdown
-    if not isinstance(_worker_markdown, Markdown):
-        _worker_markdown = converter(_worker_markdown, _worker_gate)
-    try:
-        return path, convert(_worker_markdown, path)
-    except Exception:  # the reader converts it again and reports the error
-        return path, None
+def _convert_from_the_end(paths, claims, back, lock, out, settings, gate) -> None:
+    """In a worker: claim the last file nobody has claimed, convert it, send
+    (its number, the result), until every file is claimed."""
+    md = converter(settings, gate)
+    with out:
+        while True:
+            with lock:
+                while back.value >= 0 and claims[back.value]:
+                    back.value -= 1
+                number = back.value
+                if number < 0:
+                    return
+                claims[number] = 1
+            try:
+                result = convert(md, paths[number])
+            except Exception:  # the reader converts it again and reports the error
+                result = None
+            out.send((number, result))
 
 
-def prefetch(
-    paths: Iterable[str], markdown_settings: dict, workers: int, gate: bool = True
+class Prefetch:
+    """Markdown converted by ``workers`` processes from the end of the list
+    while Pelican's reader converts from its start, until they meet.
+
+    Pelican reads its files one by one in one process; converting them
+    all first on every core left that reading alone on one core (5 s at
+    10,000 reports, the other core idle).  Here the reader asks
+    :meth:`take` for each file as it reads it: a file no worker has
+    claimed it claims and converts itself, one a worker claimed it waits
+    for.  Every file is converted exactly once, by whoever claims it first.
+    """
+
+    def __init__(self, paths: list[str], settings: dict, workers: int, gate=True):
+        self.paths, self.print_ = paths, fingerprint(settings)
+        self.number = {path: n for n, path in enumerate(paths)}
+        ctx = multiprocessing.get_context("fork")
+        self._claims = ctx.RawArray("b", len(paths))
+        self._back = ctx.RawValue("i", len(paths) - 1)
+        self._lock = ctx.Lock()
+        self._pipes = []  # one each: a message is larger than a pipe writes at once
+        self._workers = []
+        for _ in range(workers):
+            receive, send = ctx.Pipe(duplex=False)
+            shared = (self._claims, self._back, self._lock, send, settings, gate)
+            worker = ctx.Process(
+                target=_convert_from_the_end, args=(paths, *shared), daemon=True
+            )
+            worker.start()
+            send.close()  # the worker holds it: the pipe ends when it is done
+            self._pipes.append(receive)
+            self._workers.append(worker)
+
+    def take(self, path: str) -> tuple[str, dict] | None:
+        """The file's conversion if a worker claimed it (waiting for it if
+        need be), or None once the reader has claimed it to convert."""
+        number = self.number.get(path)
+        if number is None:
+            return None
+        self._receive(block=False)  # a worker waits while its pipe is full
+        with self._lock:
+            mine = not self._claims[number]
+            self._claims[number] = 1
+        if mine:
+            return None
+        while self._pipes:
+            found = lookup(path, self.print_)
+            if found is not None:
+                return found
+            self._receive(block=True)
+        return lookup(path, self.print_)
+
+    def _receive(self, block: bool) -> None:
+        """Keep what the workers have sent: all there is now, waiting for
+        something first if ``block``."""
+        for pipe in wait(self._pipes, timeout=None if block else 0):
+            try:
+                while pipe.poll():
+                    number, result = pipe.recv()
+                    if result is not None:
+                        remember(self.paths[number], self.print_, *result)
+            except (EOFError, OSError):  # this worker is done (or died)
+                self._pipes.remove(pipe)
+                pipe.close()
+
+    def close(self) -> None:
+        """Stop the workers (all files are claimed once the reader is done)."""
+        with self._lock:
+            self._back.value = -1
+        while self._pipes:
+            self._receive(block=True)
+        for worker in self._workers:
+            worker.join()
+
+
+_ACTIVE: dict[str, Prefetch] = {}  # content folder -> its running prefetch
+
+
+def start(
+    key: str, paths: list[str], settings: dict, workers: int, gate: bool = True
 ) -> int:
-    """Convert the ``paths`` not in the cache, in parallel; return how many."""
-    print_ = fingerprint(markdown_settings)
+    """Convert the ``paths`` not in the cache (in the order the reader will
+    ask for them) with ``workers`` processes beside the reader; return how
+    many were handed to them."""
+    finish(key)
+    print_ = fingerprint(settings)
     todo = [p for p in paths if lookup(p, print_) is None]
-    if workers < 2 or len(todo) < MIN_PARALLEL:
+    if workers < 1 or len(todo) < MIN_PARALLEL:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    global _worker_markdown, _worker_gate
-    _worker_markdown, _worker_gate = markdown_settings, gate
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            done = 0
-            chunk = max(1, min(64, len(todo) // (workers * 8)))
-            for path, result in pool.imap_unordered(
-                _convert_in_worker, todo, chunksize=chunk
-            ):
-                if result is not None:
-                    remember(path, print_, *result)
-                    done += 1
-    finally:
-        _worker_markdown = None
-    return done
+    _ACTIVE[key] = Prefetch(todo, settings, workers, gate)
+    return len(todo)
+
+
+def take(path: str) -> tuple[str, dict] | None:
+    """What a running prefetch has for ``path`` (see :meth:`Prefetch.take`)."""
+    for running in _ACTIVE.values():
+        if path in running.number:
+            return running.take(path)
+    return None
+
+
+def finish(key: str) -> None:
+    running = _ACTIVE.pop(key, None)
+    if running is not None:
+        running.close()

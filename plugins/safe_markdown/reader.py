@@ -106,7 +106,9 @@ class SafeMarkdownReader(MarkdownReader):
         markdown_settings = self.settings["MARKDOWN"]
         reuse = self.settings.get("SAFE_MARKDOWN_REUSE_CONVERTER", True)
         print_ = prefetch.fingerprint(markdown_settings)
-        cached = prefetch.lookup(source_path, print_) if reuse else None
+        cached = None
+        if reuse:
+            cached = prefetch.lookup(source_path, print_) or prefetch.take(source_path)
         if cached is None:
             if self._converter is None or not reuse:
                 self._converter = prefetch.converter(
