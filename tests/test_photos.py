@@ -83,6 +83,18 @@ def test_photos_in_a_row_are_a_gallery_and_only_the_first_is_eager():
     assert [f.img["loading"] for f in figs[1:]] == ["lazy", "lazy"]
 
 
+def test_a_report_without_photos_is_left_as_it_is():
+    def no_lookup(src):
+        raise AssertionError(f"looked up {src} in a report without photos")
+
+    body = "<p>Chiều ngày 10/01/2024, ...</p>\n<p>Toàn cảnh Hội nghị</p>\n"
+    result = transform(body, no_lookup)
+    assert result.html is body and not (result.photos or result.missing)
+    # an editor's own figures in a row still become a gallery
+    row = '<figure class="photo">a</figure>\n<figure class="photo">b</figure>\n'
+    assert transform(row, no_lookup).html.startswith('<div class="gallery">')
+
+
 def test_inline_image_stays_inline():
     page, figs = figures(
         '<p>Xem sơ đồ <img alt="sơ đồ" src="images/so-do.png"> dưới.</p>'

@@ -25,7 +25,7 @@ from pelican.generators import Generator
 from portal.problems import Problem, report
 
 from . import images
-from .transform import Photo, transform
+from .transform import Photo, has_photos, transform
 
 DEFAULTS = {"PHOTOS_CACHE": None, "PHOTOS_WORKERS": None}
 _TRANSFORMED: dict[str, tuple] = {}  # (body digest, content dir) -> result
@@ -91,6 +91,10 @@ def process(instance):
     settings = instance.settings
     content_dir = _content_dir(settings)
     body = instance._content or ""
+    if not has_photos(body) and not instance.metadata.get("cover"):
+        instance.photo_problems = []
+        instance.thumbnail = instance.share_image = None
+        return
     key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
     base = settings.get("SITEURL", "").rstrip("/")
     key = (key.hexdigest(), content_dir, base)

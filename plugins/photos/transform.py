@@ -136,6 +136,13 @@ def figure_html(
     return f'<figure class="photo"><picture>{source}{img}</picture>{cap}</figure>'
 
 
+def has_photos(body: str) -> bool:
+    """Whether :func:`transform` has anything to do: every pattern it
+    rewrites holds an ``<img`` or a photo figure (text-only reports have
+    neither, and cost nothing)."""
+    return "<img" in body or '<figure class="photo' in body
+
+
 def transform(body: str, lookup, base: str = "") -> Result:
     """Figures for photo paragraphs, inline images re-addressed; see module doc.
 
@@ -143,6 +150,8 @@ def transform(body: str, lookup, base: str = "") -> Result:
     builds: root-relative addresses, as ``make devserver`` serves them).
     """
     result = Result(html=body)
+    if not has_photos(body):
+        return result
     state = {"first": True}
 
     def photo_paragraph(m: re.Match) -> str:
