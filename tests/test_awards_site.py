@@ -3,8 +3,13 @@
 import csv
 import io
 import json
+import os
 
+import awards
 import pytest
+from awards import ahead
+from awards.summary import plain_text
+from buildspeed.rebuild import text_digest
 from conftest import build, soup, warnings_logged
 
 REPORT = """Title: {title}
@@ -203,3 +208,52 @@ def test_unreadable_awards_line_fails_a_strict_build(tmp_path, make_content, cap
     assert errors[0].startswith(
         "content/tin-tuc/a.md: Awards: không đọc được 'nhiều lắm'"
     )
+
+
+BODIES = [
+    f"<p>Sáng ngày 0{n}/01/2024, UBND phường tổ chức hội nghị.</p>\n"
+    f"<p>Toàn cảnh Hội nghị</p>\n<p>UBND phường khen thưởng cho 0{n} tập thể, "
+    f"{n + 1} cá nhân.</p>"
+    for n in range(1, 8)
+]
+
+
+def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
+    real = ahead.parse_awards
+
+    def spy(text):
+        (tmp_path / f"parsed-by-{os.getpid()}").touch()
+        return real(text)
+
+    monkeypatch.setattr(ahead, "parse_awards", spy)
+    early = ahead.ParseAhead(batch=3)
+    for body in BODIES:
+        early.add(body)
+    parsed = early.finish()
+    # at least the first batch of three, each as parsing it here gives
+    assert len(parsed) >= 3
+    expected = {text_digest(b): real(plain_text(b)) for b in BODIES}
+    assert all(parsed[key] == expected[key] for key in parsed)
+    assert expected[text_digest(BODIES[0])].collectives == 1
+    assert {text_digest(b) for b in BODIES[:3]} <= parsed.keys()
+    workers = {p.name for p in tmp_path.glob("parsed-by-*")}
+    assert workers and f"parsed-by-{os.getpid()}" not in workers
+
+
+def test_parsing_ahead_changes_nothing_in_the_site(tmp_path, make_content):
+    content = make_content(
+        {name: REPORT.format(**values) for name, values in FILES.items()}
+    )
+    build(content, tmp_path / "ahead", AWARDS_PARSE_AHEAD=1, SEARCH_INDEX=False)
+    awards._PARSED.clear()
+    build(content, tmp_path / "after", AWARDS_PARSE_AHEAD=0, SEARCH_INDEX=False)
+    files = sorted(
+        p.relative_to(tmp_path / "after") for p in (tmp_path / "after").rglob("*.*")
+    )
+    assert len(files) > 10
+    for name in files:
+        assert (tmp_path / "ahead" / name).read_bytes() == (
+            tmp_path / "after" / name
+        ).read_bytes(), name
+    data = json.loads((tmp_path / "ahead/khen-thuong/khen-thuong.json").read_text())
+    assert [a["collectives"] for a in data["articles"]] == [1, 5, 3]

@@ -11,9 +11,11 @@ import os
 
 from buildspeed.rebuild import Ledger, text_digest
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 from portal.problems import Problem, report, stop_if_strict
 
+from .ahead import BATCH, ParseAhead
 from .parser import Tally, parse_awards, parse_metadata
 from .summary import Row, plain_text, summarize, write_csv, write_json
 
@@ -70,6 +72,29 @@ def parse_all(bodies: list[str], workers: int) -> list[Tally]:
     return [_PARSED[key] for key in keys]
 
 
+_AHEAD: dict[str, ParseAhead] = {}  # output folder -> this build's parse-ahead
+
+
+def start_parsing_ahead(generator):
+    """``AWARDS_PARSE_AHEAD``: reports a forked process parses at a time
+    while Pelican reads (:mod:`awards.ahead`; 0 turns it off)."""
+    settings = generator.settings
+    left = _AHEAD.pop(settings["OUTPUT_PATH"], None)  # by a build that failed
+    if left is not None:
+        left.finish()
+    batch = settings.get("AWARDS_PARSE_AHEAD", BATCH)
+    if batch:
+        _AHEAD[settings["OUTPUT_PATH"]] = ParseAhead(batch)
+
+
+def parse_ahead(instance):
+    """A report has been read (and its photos placed): queue its body."""
+    if isinstance(instance, Article):
+        ahead = _AHEAD.get(instance.settings["OUTPUT_PATH"])
+        if ahead is not None:
+            ahead.add(instance._content or "")
+
+
 def _fmt(c: int, i: int) -> str:
     return f"{c} tập thể, {i} cá nhân"
 
@@ -79,6 +104,9 @@ def count_awards(generator):
     folder = os.path.basename(os.path.normpath(settings["PATH"]))
     rows = []
     everything = generator.articles + generator.drafts
+    ahead = _AHEAD.pop(settings["OUTPUT_PATH"], None)
+    if ahead is not None:
+        _PARSED.update(ahead.finish())
     tallies = parse_all(
         [a._content or "" for a in everything],
         settings.get("AWARDS_WORKERS") or os.cpu_count() or 1,
@@ -236,5 +264,7 @@ def get_generators(pelican):
 
 
 def register():
+    signals.article_generator_init.connect(start_parsing_ahead)
+    signals.content_object_init.connect(parse_ahead)
     signals.article_generator_pretaxonomy.connect(count_awards)
     signals.get_generators.connect(get_generators)
