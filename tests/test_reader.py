@@ -274,7 +274,10 @@ def test_workers_and_the_reader_each_convert_a_file_once(tmp_path, monkeypatch):
     monkeypatch.setattr(
         prefetch, "remember", lambda path, *rest: sent.append(path) or keep(path, *rest)
     )
-    assert prefetch.start("site", paths, settings, workers=1) == MANY
+    # listed in another order than the reader's, which start is told
+    listed = sorted(paths, key=lambda path: path[::-1])
+    assert listed != paths
+    assert prefetch.start("site", listed, settings, 1, order=lambda: paths) == MANY
     results, mine = read_like_pelican(paths, settings, pause=0.004)
     prefetch.finish("site")
     # the reader took them from the start, the worker from the end

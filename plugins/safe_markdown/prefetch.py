@@ -16,6 +16,7 @@ output does not depend on where a file was converted.
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import wait
 
 from markdown import Markdown
@@ -35,6 +36,20 @@ MIN_PARALLEL = 64
 def stamp(path: str) -> tuple[int, int, int]:
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def markdown_files(roots: Iterable[str], extensions: tuple[str, ...]) -> list[str]:
+    """Absolute paths of the files under ``roots`` with one of ``extensions``."""
+    found = []
+    for root in roots:
+        for folder, dirs, files in os.walk(os.path.abspath(root)):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [
+                os.path.join(folder, f)
+                for f in files
+                if f.endswith(extensions) and not f.startswith(".")
+            ]
+    return found
 
 
 def fingerprint(markdown_settings: dict) -> str:
@@ -175,11 +190,16 @@ _ACTIVE: dict[str, Prefetch] = {}  # content folder -> its running prefetch
 
 
 def start(
-    key: str, paths: list[str], settings: dict, workers: int, gate: bool = True
+    key: str,
+    paths: list[str],
+    settings: dict,
+    workers: int,
+    gate: bool = True,
+    order: Callable[[], Iterable[str]] | None = None,
 ) -> int:
-    """Convert the ``paths`` not in the cache (in the order the reader will
-    ask for them) with ``workers`` processes beside the reader; return how
-    many were handed to them."""
+    """Convert the ``paths`` not in the cache with ``workers`` processes
+    beside the reader, in the order ``order()`` gives (the reader's; only
+    asked for when workers start); return how many were handed to them."""
     finish(key)
     print_ = fingerprint(settings)
     todo = [p for p in paths if lookup(p, print_) is None]
@@ -187,6 +207,9 @@ def start(
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
+    if order is not None:
+        rank = {path: number for number, path in enumerate(order())}
+        todo.sort(key=lambda path: rank.get(path, len(rank)))
     _ACTIVE[key] = Prefetch(todo, settings, workers, gate)
     return len(todo)
 
