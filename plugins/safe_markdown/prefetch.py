@@ -14,6 +14,7 @@ compute (sanitized NFC HTML and the raw metadata lines), so the build's
 output does not depend on where a file was converted.
 """
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -95,6 +96,7 @@ def converter(markdown_settings: dict, gate: bool = True) -> Markdown:
 def _convert_from_the_end(paths, claims, back, lock, out, settings, gate) -> None:
     """In a worker: claim the last file nobody has claimed, convert it, send
     (its number, the result), until every file is claimed."""
+    gc.freeze()  # inherited objects are only read: do not copy them to scan
     md = converter(settings, gate)
     with out:
         while True:
