@@ -142,7 +142,9 @@ def plugin_times(content: Path, output: Path) -> dict:
 
 
 # Handlers that do Pelican's own work sooner rather than add work.
-REPLACES = {"safe_markdown": "reads the Markdown on every core (Pelican's reading)"}
+REPLACES = {
+    "safe_markdown": "starts the Markdown workers (the conversion is Pelican's reading)"
+}
 
 
 def plugin_table(shares: dict[int, dict]) -> str:
