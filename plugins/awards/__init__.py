@@ -15,9 +15,9 @@ from pelican.contents import Article
 from pelican.generators import Generator
 from portal.problems import Problem, report, stop_if_strict
 
-from .ahead import BATCH, ParseAhead
-from .parser import Tally, parse_awards, parse_metadata
-from .summary import Row, plain_text, summarize, write_csv, write_json
+from .ahead import BATCH, ParseAhead, parse_body
+from .parser import Tally, parse_metadata
+from .summary import Row, summarize, write_csv, write_json
 
 DEFAULTS = {
     "AWARDS_URL": "khen-thuong/",
@@ -38,7 +38,7 @@ _PENDING: list[str] = []  # bodies for the forked workers (inherited, not sent)
 
 
 def _parse_pending(index: int) -> Tally:
-    return parse_awards(plain_text(_PENDING[index]))
+    return parse_body(_PENDING[index])
 
 
 def parse_all(bodies: list[str], workers: int) -> list[Tally]:
@@ -68,7 +68,7 @@ def parse_all(bodies: list[str], workers: int) -> list[Tally]:
         _PARSED.update(zip(todo, tallies, strict=True))
     else:
         for key, body in todo.items():
-            _PARSED[key] = parse_awards(plain_text(body))
+            _PARSED[key] = parse_body(body)
     return [_PARSED[key] for key in keys]
 
 

@@ -24,9 +24,14 @@ from .summary import plain_text
 BATCH = 1000
 
 
+def parse_body(body: str) -> Tally:
+    """The tally of a report's body (HTML; pure)."""
+    return parse_awards(plain_text(body))
+
+
 def parse_bodies(bodies: list[str]) -> dict[str, Tally]:
     """body digest -> tally (pure)."""
-    return {text_digest(body): parse_awards(plain_text(body)) for body in bodies}
+    return {text_digest(body): parse_body(body) for body in bodies}
 
 
 def _parse_batch(bodies: list[str], out) -> None:

@@ -91,18 +91,17 @@ def process(instance):
     settings = instance.settings
     content_dir = _content_dir(settings)
     body = instance._content or ""
-    if not has_photos(body) and not instance.metadata.get("cover"):
-        instance.photo_problems = []
-        instance.thumbnail = instance.share_image = None
-        return
-    key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
     base = settings.get("SITEURL", "").rstrip("/")
-    key = (key.hexdigest(), content_dir, base)
-    cached = _TRANSFORMED.get(key)
-    if cached is None or cached[1] != _stamps(content_dir, cached[0]):
+    if not has_photos(body):  # nothing to rewrite: not worth hashing and caching
         result = transform(body, _lookup(content_dir), base)
-        _TRANSFORMED[key] = cached = (result, _stamps(content_dir, result))
-    result = cached[0]
+    else:
+        key = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
+        key = (key.hexdigest(), content_dir, base)
+        cached = _TRANSFORMED.get(key)
+        if cached is None or cached[1] != _stamps(content_dir, cached[0]):
+            result = transform(body, _lookup(content_dir), base)
+            _TRANSFORMED[key] = cached = (result, _stamps(content_dir, result))
+        result = cached[0]
     instance._content = result.html
     instance.photo_problems = [(p.source, p.error) for p in result.missing] + [
         (src, None) for src in result.uncaptioned
