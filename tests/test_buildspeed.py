@@ -9,7 +9,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from buildspeed import parallel, rebuild
+from buildspeed import cards, parallel, rebuild
 from buildspeed.parallel import Page, write_all
 from buildspeed.rebuild import Ledger, public_data
 from conftest import ROOT, build, real_content_with, settings_for, soup
@@ -226,6 +226,42 @@ def test_pages_written_on_every_core_are_the_pages_written_one_by_one(
     build(content, tmp_path / "pool", PARALLEL_WRITE_WORKERS=2, **common)
     build(content, tmp_path / "plain", PARALLEL_WRITE=False, **common)
     assert assert_same_tree(tmp_path / "pool", tmp_path / "plain") >= 40
+
+
+class _CountedCards(dict):
+    """buildspeed.cards' cache, counting the cards rendered (stored)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rendered = []
+
+    def __setitem__(self, key, value):
+        self.rendered.append(key)
+        super().__setitem__(key, value)
+
+
+def test_each_card_is_rendered_once_and_listings_match_rendering_every_card(
+    tmp_path, monkeypatch
+):
+    """A report's card is on its home, ward, year, topic and author
+    listings, at several folder depths (SITEURL); it is rendered once, and
+    the listings are the same as with every card rendered where it is."""
+    content = real_content_with(
+        tmp_path, {f"tin-tuc/{k}": v for k, v in reports().items()}
+    )
+    common = dict(DEFAULT_PAGINATION=2, SEARCH_INDEX=False, PARALLEL_WRITE=False)
+    counted = _CountedCards()
+    monkeypatch.setattr(cards, "_cards", counted)
+    build(content, tmp_path / "kept", **common)
+    build(content, tmp_path / "every", CARD_CACHE=False, **common)
+    assert assert_same_tree(tmp_path / "kept", tmp_path / "every") >= 40
+    shown = sum(
+        len(soup(page).select("article.card"))
+        for page in (tmp_path / "kept").rglob("*.html")
+    )
+    assert len(counted.rendered) == len(set(counted.rendered))  # never twice
+    assert shown > 4 * len(counted.rendered) > 0  # 45 shown, 9 rendered
+    assert not counted  # emptied once the build has written its pages
 
 
 class _Pid:

@@ -22,6 +22,7 @@ from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import cards
 from .parallel import Page, worker_count, write_all
 from .rebuild import (
     Ledger,
@@ -436,6 +437,8 @@ def share_compiled_templates(pelican):
 
 
 def register():
+    signals.generator_init.connect(cards.add_global)
+    signals.all_generators_finalized.connect(cards.forget_cards)
     signals.article_generator_init.connect(reuse_content)
     signals.page_generator_init.connect(reuse_content)
     signals.get_writer.connect(use_writer)
@@ -447,6 +450,7 @@ def register():
     signals.article_generator_pretaxonomy.connect(memoize_addresses)
     signals.content_written.connect(record_written)
     signals.finalized.connect(write_batch)
+    signals.finalized.connect(cards.forget_cards)
 
 
 __all__ = ["IncrementalWriter", "file_stamp", "register"]
