@@ -11,7 +11,8 @@ import html
 import re
 
 _TAGS = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"\w+")
+# From a word's start only: "\w*đ\w*" alone tries again inside every word.
+_D_WORD = re.compile(r"\b\w*đ\w*")
 
 
 def d_words(*texts: str) -> str:
@@ -19,6 +20,6 @@ def d_words(*texts: str) -> str:
     words = set()
     for text in texts:
         plain = html.unescape(_TAGS.sub(" ", text or "")).lower()
-        if "đ" in plain:  # every word, then those with đ: "\w*đ\w*" backtracks
-            words.update(w.replace("đ", "d") for w in _WORD.findall(plain) if "đ" in w)
-    return " ".join(sorted(words))
+        if "đ" in plain:
+            words.update(_D_WORD.findall(plain))
+    return " ".join(sorted({w.replace("đ", "d") for w in words}))
