@@ -8,6 +8,8 @@ import sys
 import weakref
 from pathlib import Path
 
+import buildspeed
+import buildspeed.__main__ as buildspeed_main
 import pytest
 from buildspeed import cards, parallel, rebuild
 from buildspeed.parallel import Page, write_all
@@ -188,6 +190,24 @@ def test_a_one_shot_build_is_unaffected(tmp_path, make_content):
     build(content, tmp_path / "on")
     build(content, tmp_path / "off", INCREMENTAL=False)
     assert assert_same_tree(tmp_path / "on", tmp_path / "off") >= 10
+
+
+def test_a_build_run_once_keys_no_page_and_writes_the_same(
+    tmp_path, make_content, monkeypatch
+):
+    """``python -m buildspeed`` without --autoreload builds once: no page
+    is keyed for a next build, and the pages are the same."""
+    assert buildspeed_main.one_shot(["content", "-s", "pelicanconf.py"])
+    assert not buildspeed_main.one_shot(["content", "-r"])
+    assert not buildspeed_main.one_shot(["content", "--autoreload", "-l"])
+    content = make_content(reports())
+    build(content, tmp_path / "keyed", SEARCH_INDEX=False)
+    monkeypatch.setattr(buildspeed, "ONE_SHOT", True)
+    build(content, tmp_path / "once", SEARCH_INDEX=False)
+    assert assert_same_tree(tmp_path / "once", tmp_path / "keyed") >= 10
+    ledgers = buildspeed._LEDGERS
+    assert len(ledgers[str(tmp_path / "keyed")]) >= 10
+    assert len(ledgers[str(tmp_path / "once")]) == 0
 
 
 def test_ledger_needs_same_key_and_untouched_file(tmp_path):

@@ -48,8 +48,17 @@ log = logging.getLogger(__name__)
 CONTENT_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
 
+# Set by ``python -m buildspeed`` when the process builds only once.
+ONE_SHOT = False
+
+
 def enabled(settings) -> bool:
     return settings.get("INCREMENTAL", True)
+
+
+def keys_pages(settings) -> bool:
+    """Pages are keyed for a later build of this process (the dev server's)."""
+    return enabled(settings) and not ONE_SHOT
 
 
 def _context_key(settings) -> tuple:
@@ -205,7 +214,7 @@ class IncrementalWriter(Writer):
     def keyed(self, path, template_name, name, localcontext) -> tuple | None:
         """None for a page whose key and file are unchanged (not written
         again); else what to record once it is written ((), not keyed)."""
-        if not enabled(self.settings):
+        if not keys_pages(self.settings):
             return ()
         return self._decide(path, self.page_key(template_name, name, localcontext))
 
@@ -238,7 +247,7 @@ class IncrementalWriter(Writer):
         """A feed whose key and file are unchanged is not written again: its
         items are reports (the site fingerprint holds what a feed shows of
         them, and each item's body is keyed here) and the call's arguments."""
-        if not path or not enabled(self.settings):
+        if not path or not keys_pages(self.settings):
             return super().write_feed(elements, context, path, url, *args, **kwargs)
         target = sanitised_join(self.output_path, path)
         items = elements[: self.settings["FEED_MAX_ITEMS"]]

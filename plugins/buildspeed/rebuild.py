@@ -178,3 +178,6 @@ class Ledger:
 
     def forget(self, path: str) -> None:
         self._written.pop(path, None)
+
+    def __len__(self) -> int:
+        return len(self._written)
