@@ -1,5 +1,7 @@
 """Photos: figures from what editors write, renditions that are light and clean."""
 
+import os
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import build, soup, warnings_logged
@@ -213,6 +215,33 @@ def test_second_build_does_no_image_work(photo_site, tmp_path):
     build(photo_site, tmp_path / "two", **settings)
     assert images.ENCODED["count"] - before == first
     assert (tmp_path / "two/images/2024/toan-canh-1600w.webp").exists()
+
+
+def test_a_fresh_checkout_with_the_cache_kept_does_no_image_work(
+    photo_site, tmp_path, monkeypatch
+):
+    """Renditions are keyed by the photo's bytes: a clone gives every photo a
+    new modification time, and the deploy workflow restores the cache
+    folder of an earlier run; nothing is encoded again.  Digests are kept
+    by file stamp: photos whose stamp is unchanged are not even read."""
+    settings = dict(PHOTOS_CACHE=str(tmp_path / "cache"), PHOTOS_WORKERS=1)
+    build(photo_site, tmp_path / "one", **settings)
+    read = []
+    real = images.file_digest
+    monkeypatch.setattr(images, "file_digest", lambda p: read.append(p) or real(p))
+    build(photo_site, tmp_path / "two", **settings)
+    assert read == []
+    for photo in (photo_site / "images").rglob("*.jpg"):
+        os.utime(photo, ns=(1_700_000_000_000_000_000,) * 2)  # as a clone would
+    before = images.ENCODED["count"]
+    build(photo_site, tmp_path / "clone", **settings)
+    assert images.ENCODED["count"] == before
+    assert len(read) == 2  # each photo read once for its digest
+    renditions = sorted((tmp_path / "one/images").rglob("*.*"))
+    assert len(renditions) == 14
+    for r in renditions:
+        copy = tmp_path / "clone" / r.relative_to(tmp_path / "one")
+        assert copy.read_bytes() == r.read_bytes()
 
 
 def test_missing_photo_warns_in_dev_and_fails_strict(tmp_path, make_content, caplog):

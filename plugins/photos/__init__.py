@@ -163,11 +163,13 @@ def report_problems(generator):
 
 
 def _render_one(args):
-    path, photo, cache_dir = args
+    """(source, renditions made, error, digest of the photo's bytes)."""
+    path, photo, cache_dir, digest = args
     try:
-        return photo.source, images.render(path, photo, cache_dir), None
+        digest = digest or images.file_digest(path)
+        return photo.source, images.render(path, photo, cache_dir, digest), None, digest
     except Exception as e:  # corrupt beyond its header: reported by the caller
-        return photo.source, 0, str(e)
+        return photo.source, 0, str(e), digest
 
 
 class PhotosGenerator(Generator):
@@ -180,19 +182,25 @@ class PhotosGenerator(Generator):
             self.settings.get("CACHE_PATH", "cache"), "photos"
         )
         self.cache_dir = os.path.abspath(cache_dir)
-        jobs = [
-            (os.path.join(content_dir, src), photo, self.cache_dir)
-            for src, photo in sorted(used.items())
-        ]
+        digests = images.Digests(self.cache_dir)
+        jobs = []
+        for src, photo in sorted(used.items()):
+            path = os.path.join(content_dir, src)
+            jobs.append((path, photo, self.cache_dir, digests.known(src, path)))
         workers = self.settings.get("PHOTOS_WORKERS") or os.cpu_count() or 1
         if len(jobs) > 1 and workers > 1:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(min(workers, len(jobs))) as pool:
                 results = pool.map(_render_one, jobs, chunksize=1)
-            images.ENCODED["count"] += sum(n for _, n, _ in results)
+            images.ENCODED["count"] += sum(n for _, n, _, _ in results)
         else:
             results = [_render_one(job) for job in jobs]
-        failed = {src: err for src, _, err in results if err}
+        failed = {src: err for src, _, err, _ in results if err}
+        digest_of = {src: digest for src, _, _, digest in results if digest}
+        for path, photo, _, _ in jobs:
+            if photo.source in digest_of:
+                digests.record(photo.source, path, digest_of[photo.source])
+        digests.save()
         for src, err in failed.items():
             report(
                 self.context,
@@ -203,11 +211,15 @@ class PhotosGenerator(Generator):
                     "chép lại ảnh từ máy chụp",
                 ),
             )
-        self.photos = [job for job in jobs if job[1].source not in failed]
+        self.photos = [
+            (photo, digest_of[photo.source])
+            for _, photo, _, _ in jobs
+            if photo.source not in failed
+        ]
 
     def generate_output(self, writer):
-        for path, photo, cache_dir in self.photos:
-            images.publish(path, photo, cache_dir, self.output_path)
+        for photo, digest in self.photos:
+            images.publish(photo, digest, self.cache_dir, self.output_path)
 
 
 def get_generators(pelican):

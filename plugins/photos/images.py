@@ -1,15 +1,20 @@
 """Photo files: where they are, their size, and their renditions (Pillow).
 
 Renditions are made once and kept in a cache folder keyed by the source
-file's stamp and the rendition's settings, so a rebuild with unchanged
-photos decodes and encodes nothing; they are copied into the output only
-when missing or different there.  Large phone photos are decoded at a
+file's content (a digest) and the rendition's settings, so a rebuild with
+unchanged photos decodes and encodes nothing, and neither does a build
+from a fresh checkout (new file times) given the cache folder of an
+earlier one (the deploy workflow keeps it); they are copied into the
+output only when missing or different there.  Digests are kept by file
+stamp in the cache folder (:class:`Digests`): a photo is read for its
+digest again only when its stamp changes.  Large phone photos are decoded at a
 reduced scale (JPEG ``draft``), so an 8000x6000 photo never sits in memory
 at full size several times.  EXIF orientation is applied and no metadata
 (EXIF, GPS, XMP) is written into renditions.
 """
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -93,20 +98,69 @@ def plan(source: str, content_dir: str, cache: dict) -> Photo:
     return photo
 
 
-def cache_name(path: str, stamp: tuple, rendition: Rendition) -> str:
-    key = f"{path}\0{stamp}\0{rendition.width}\0{rendition.format}\0{QUALITY}"
-    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return digest + SUFFIX[rendition.format]
+def file_digest(path: str) -> str:
+    """The digest of a photo's bytes: what its renditions are keyed by."""
+    with open(path, "rb") as f:
+        digest = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16))
+    return digest.hexdigest()
 
 
-def render(path: str, photo: Photo, cache_dir: str) -> int:
-    """Make the missing cached renditions of one photo; return how many."""
-    st = os.stat(path)
-    stamp = (st.st_mtime_ns, st.st_size)
+class Digests:
+    """Photo digests by content-relative path and file stamp, kept in the
+    cache folder between builds (``digests.json``)."""
+
+    def __init__(self, cache_dir: str):
+        self.path = os.path.join(cache_dir, "digests.json")
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                self._known = json.load(f)
+        except (OSError, ValueError):
+            self._known = {}
+        self._changed = False
+
+    def known(self, source: str, path: str) -> str | None:
+        """The digest of ``path`` if its stamp is the one it was taken at."""
+        entry = self._known.get(source)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if entry and entry[:2] == [st.st_mtime_ns, st.st_size]:
+            return entry[2]
+        return None
+
+    def record(self, source: str, path: str, digest: str) -> None:
+        st = os.stat(path)
+        entry = [st.st_mtime_ns, st.st_size, digest]
+        if self._known.get(source) != entry:
+            self._known[source] = entry
+            self._changed = True
+
+    def save(self) -> None:
+        if not self._changed:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self._known, f, ensure_ascii=False, sort_keys=True)
+        os.replace(tmp, self.path)
+        self._changed = False
+
+
+def cache_name(digest: str, rendition: Rendition) -> str:
+    key = f"{digest}\0{rendition.width}\0{rendition.format}\0{QUALITY}"
+    name = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return name + SUFFIX[rendition.format]
+
+
+def render(path: str, photo: Photo, cache_dir: str, digest: str | None = None) -> int:
+    """Make the missing cached renditions of one photo (its bytes' digest
+    ``digest``, read from the file when not given); return how many."""
+    digest = digest or file_digest(path)
     todo = [
         r
         for r in photo.renditions
-        if not os.path.exists(os.path.join(cache_dir, cache_name(path, stamp, r)))
+        if not os.path.exists(os.path.join(cache_dir, cache_name(digest, r)))
     ]
     if not todo:
         return 0
@@ -124,7 +178,7 @@ def render(path: str, photo: Photo, cache_dir: str) -> int:
         for r in sorted(todo, key=lambda r: -r.width):  # shrink step by step
             if im.size != (r.width, r.height):
                 im = im.resize((r.width, r.height), Image.Resampling.LANCZOS)
-            target = os.path.join(cache_dir, cache_name(path, stamp, r))
+            target = os.path.join(cache_dir, cache_name(digest, r))
             tmp = target + ".tmp"
             options = {"quality": QUALITY[r.format]}
             if r.format == "jpeg":
@@ -138,12 +192,10 @@ def render(path: str, photo: Photo, cache_dir: str) -> int:
     return done
 
 
-def publish(path: str, photo: Photo, cache_dir: str, output_dir: str) -> None:
+def publish(photo: Photo, digest: str, cache_dir: str, output_dir: str) -> None:
     """Copy the cached renditions into the output where missing or different."""
-    st = os.stat(path)
-    stamp = (st.st_mtime_ns, st.st_size)
     for r in photo.renditions:
-        cached = os.path.join(cache_dir, cache_name(path, stamp, r))
+        cached = os.path.join(cache_dir, cache_name(digest, r))
         target = os.path.join(output_dir, r.path)
         try:
             a, b = os.stat(target), os.stat(cached)
