@@ -1,5 +1,6 @@
 """Photos: figures from what editors write, renditions that are light and clean."""
 
+import multiprocessing
 import os
 
 import pytest
@@ -242,6 +243,38 @@ def test_a_fresh_checkout_with_the_cache_kept_does_no_image_work(
     for r in renditions:
         copy = tmp_path / "clone" / r.relative_to(tmp_path / "one")
         assert copy.read_bytes() == r.read_bytes()
+
+
+def test_two_workers_encoding_the_same_bytes_do_not_collide(tmp_path, monkeypatch):
+    """Photos with the same bytes share renditions (content/ has three
+    copies of one photo), so two workers may encode them at once; each
+    moves its own file into place.  A barrier before every move makes both
+    write first, as it happens in a race."""
+    src = tmp_path / "a.jpg"
+    write_photo(src, size=(900, 600))
+    photo = images.plan("a.jpg", str(tmp_path), {})
+    cache = tmp_path / "cache"
+    fork = multiprocessing.get_context("fork")
+    barrier = fork.Barrier(2, timeout=20)
+    real = os.replace
+
+    def replace(a, b):
+        barrier.wait()
+        return real(a, b)
+
+    monkeypatch.setattr(os, "replace", replace)  # in the forked workers too
+    workers = [
+        fork.Process(target=images.render, args=(str(src), photo, str(cache)))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    made = sorted(p.name for p in cache.iterdir())
+    assert len(made) == len(photo.renditions) == 6  # 480, 800, 900 wide, twice
+    assert not [name for name in made if name.endswith(".tmp")]
 
 
 def test_missing_photo_warns_in_dev_and_fails_strict(tmp_path, make_content, caplog):

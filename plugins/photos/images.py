@@ -179,7 +179,9 @@ def render(path: str, photo: Photo, cache_dir: str, digest: str | None = None) -
             if im.size != (r.width, r.height):
                 im = im.resize((r.width, r.height), Image.Resampling.LANCZOS)
             target = os.path.join(cache_dir, cache_name(digest, r))
-            tmp = target + ".tmp"
+            # Two photos with the same bytes share their renditions and may
+            # be encoded at once by two workers: each writes its own file.
+            tmp = f"{target}.{os.getpid()}.tmp"
             options = {"quality": QUALITY[r.format]}
             if r.format == "jpeg":
                 options.update(optimize=True, progressive=True)
