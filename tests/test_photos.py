@@ -245,6 +245,22 @@ def test_a_fresh_checkout_with_the_cache_kept_does_no_image_work(
         assert copy.read_bytes() == r.read_bytes()
 
 
+def test_digests_are_kept_by_stamp_and_a_failed_save_is_no_error(tmp_path):
+    photo = tmp_path / "a.jpg"
+    write_photo(photo, size=(500, 400))
+    digests = images.Digests(str(tmp_path / "cache"))
+    digests.record("a.jpg", str(photo), images.file_digest(str(photo)))
+    digests.save()
+    kept = images.Digests(str(tmp_path / "cache"))
+    assert kept.known("a.jpg", str(photo)) == images.file_digest(str(photo))
+    os.utime(photo, ns=(1, 1))
+    assert kept.known("a.jpg", str(photo)) is None  # stamp changed: read again
+    (tmp_path / "not-a-folder").write_text("x")
+    blocked = images.Digests(str(tmp_path / "not-a-folder" / "photos"))
+    blocked.record("a.jpg", str(photo), "0" * 32)
+    blocked.save()  # cannot be written: the build goes on
+
+
 def test_two_workers_encoding_the_same_bytes_do_not_collide(tmp_path, monkeypatch):
     """Photos with the same bytes share renditions (content/ has three
     copies of one photo), so two workers may encode them at once; each

@@ -130,20 +130,28 @@ class Digests:
         return None
 
     def record(self, source: str, path: str, digest: str) -> None:
-        st = os.stat(path)
+        try:
+            st = os.stat(path)
+        except OSError:  # gone since: read again next time
+            return
         entry = [st.st_mtime_ns, st.st_size, digest]
         if self._known.get(source) != entry:
             self._known[source] = entry
             self._changed = True
 
     def save(self) -> None:
+        """Keep them for the next build; remembering is an optimisation,
+        never a reason for a build to fail."""
         if not self._changed:
             return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self._known, f, ensure_ascii=False, sort_keys=True)
-        os.replace(tmp, self.path)
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self._known, f, ensure_ascii=False, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError:
+            return
         self._changed = False
 
 
