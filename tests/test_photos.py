@@ -355,9 +355,19 @@ def test_replacing_a_photo_updates_the_page_on_the_next_dev_build(photo_site, tm
         settings_for(photo_site, tmp_path / "dev", PHOTOS_CACHE=str(tmp_path / "cache"))
     )
     pelican.run()
+    small = tmp_path / "dev/images/2024/toan-canh-480w.jpg"
+    renditions = [
+        p for p in (tmp_path / "cache").iterdir() if p.suffix in (".jpg", ".webp")
+    ]
+    cached = {p: p.read_bytes() for p in renditions}
+    assert any(os.path.samefile(small, p) for p in cached)  # linked, not copied
     write_photo(photo_site / "images/2024/toan-canh.jpg", size=(1000, 1000))
     pelican.run()
     img = soup(tmp_path / "dev/tin-tuc/2024/01/hoi-nghi/index.html").select_one(
         ".prose figure img"
     )
     assert (img["width"], img["height"]) == ("1000", "1000")
+    with Image.open(small) as im:
+        assert im.size == (480, 480)
+    # the old photo's renditions are untouched by the new ones
+    assert all(p.read_bytes() == data for p, data in cached.items())

@@ -203,7 +203,11 @@ def render(path: str, photo: Photo, cache_dir: str, digest: str | None = None) -
 
 
 def publish(photo: Photo, digest: str, cache_dir: str, output_dir: str) -> None:
-    """Copy the cached renditions into the output where missing or different."""
+    """Put the cached renditions into the output where missing or different:
+    hard links where the output is on the cache's file system (no bytes
+    written: the renditions of 2,025 photos are 1.7 GB), copies elsewhere.
+    Nothing writes into a rendition in the output: a different one
+    replaces the file, never its content."""
     for r in photo.renditions:
         cached = os.path.join(cache_dir, cache_name(digest, r))
         target = os.path.join(output_dir, r.path)
@@ -214,4 +218,11 @@ def publish(photo: Photo, digest: str, cache_dir: str, output_dir: str) -> None:
         except OSError:
             pass
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(cached, target)  # keeps the mtime: unchanged next time
+        try:
+            os.unlink(target)  # not written through: it may be a link
+        except FileNotFoundError:
+            pass
+        try:
+            os.link(cached, target)
+        except OSError:  # another file system, or no links there
+            shutil.copy2(cached, target)  # keeps the mtime: unchanged next time
