@@ -17,9 +17,17 @@ SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 
 
 def settings_for(content: Path, output: Path, conf: str = "pelicanconf.py", **override):
+    """The project's settings for a build of ``content`` into ``output``, with
+    the caches (photo renditions, search key) beside the output, never in
+    the repository's own ``cache/``."""
     return read_settings(
         str(ROOT / conf),
-        override={"PATH": str(content), "OUTPUT_PATH": str(output), **override},
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": f"{output}.cache",
+            **override,
+        },
     )
 
 
