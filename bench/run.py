@@ -220,17 +220,17 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     )
     if photos:
         pics = corpus(work / f"p{n}", n, images=True)
-        first, caches = [], []
+        first, kept = [], None  # kept: the first run's cache folder
         for _ in range(repeat):
             output = fresh(work, f"o-pics-{n}")
             first.append(full_build(pics, output))
-            caches.append(Path(f"{output}.cache"))
+            kept = kept or Path(f"{output}.cache")
         rep = [rebuild(pics, fresh(work, f"o-pics-re-{n}")) for _ in range(repeat)]
         clone = []
         for _ in range(repeat):
             for photo in (pics / "images").rglob("*.*"):
                 os.utime(photo)  # as a clone leaves them: new times
-            clone.append(full_build(pics, fresh(work, f"o-clone-{n}"), caches[0]))
+            clone.append(full_build(pics, fresh(work, f"o-clone-{n}"), kept))
         rows.append(
             (
                 "ours with photos: first build",

@@ -249,7 +249,8 @@ def test_digests_are_kept_by_stamp_and_a_failed_save_is_no_error(tmp_path):
     photo = tmp_path / "a.jpg"
     write_photo(photo, size=(500, 400))
     digests = images.Digests(str(tmp_path / "cache"))
-    digests.record("a.jpg", str(photo), images.file_digest(str(photo)))
+    stamp = images.file_stamp(str(photo))
+    digests.record("a.jpg", stamp, images.file_digest(str(photo)))
     digests.save()
     kept = images.Digests(str(tmp_path / "cache"))
     assert kept.known("a.jpg", str(photo)) == images.file_digest(str(photo))
@@ -257,7 +258,7 @@ def test_digests_are_kept_by_stamp_and_a_failed_save_is_no_error(tmp_path):
     assert kept.known("a.jpg", str(photo)) is None  # stamp changed: read again
     (tmp_path / "not-a-folder").write_text("x")
     blocked = images.Digests(str(tmp_path / "not-a-folder" / "photos"))
-    blocked.record("a.jpg", str(photo), "0" * 32)
+    blocked.record("a.jpg", stamp, "0" * 32)
     blocked.save()  # cannot be written: the build goes on
 
 

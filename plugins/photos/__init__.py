@@ -9,8 +9,8 @@ The HTML transform is :mod:`photos.transform` (pure); files and Pillow are
   ``share_image``; missing or unreadable photos and photos without any
   caption are reported with the file and the path;
 - the generator makes the renditions (on every core, only those not in the
-  cache folder) before any page is written, then copies them into the
-  output under the same folders as the originals;
+  cache folder) before any page is written, then links (or copies) them
+  into the output under the same folders as the originals;
 - original photos are never published (``images`` is not a static path):
   only renditions, without EXIF/GPS.
 """
@@ -163,13 +163,18 @@ def report_problems(generator):
 
 
 def _render_one(args):
-    """(source, renditions made, error, digest of the photo's bytes)."""
+    """(source, renditions made, error, digest of the photo's bytes, and the
+    stamp the file had before it was read for it: None when known)."""
     path, photo, cache_dir, digest = args
+    stamp = None
     try:
-        digest = digest or images.file_digest(path)
-        return photo.source, images.render(path, photo, cache_dir, digest), None, digest
+        if digest is None:
+            stamp = images.file_stamp(path)  # first: a change while reading shows
+            digest = images.file_digest(path)
+        made = images.render(path, photo, cache_dir, digest)
+        return photo.source, made, None, digest, stamp
     except Exception as e:  # corrupt beyond its header: reported by the caller
-        return photo.source, 0, str(e), digest
+        return photo.source, 0, str(e), digest, stamp
 
 
 class PhotosGenerator(Generator):
@@ -192,14 +197,14 @@ class PhotosGenerator(Generator):
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(min(workers, len(jobs))) as pool:
                 results = pool.map(_render_one, jobs, chunksize=1)
-            images.ENCODED["count"] += sum(n for _, n, _, _ in results)
+            images.ENCODED["count"] += sum(made for _, made, *_ in results)
         else:
             results = [_render_one(job) for job in jobs]
-        failed = {src: err for src, _, err, _ in results if err}
-        digest_of = {src: digest for src, _, _, digest in results if digest}
-        for path, photo, _, _ in jobs:
-            if photo.source in digest_of:
-                digests.record(photo.source, path, digest_of[photo.source])
+        failed = {src: err for src, _, err, _, _ in results if err}
+        digest_of = {src: digest for src, _, _, digest, _ in results}
+        for src, _, _, digest, stamp in results:
+            if stamp is not None and digest is not None:
+                digests.record(src, stamp, digest)
         digests.save()
         for src, err in failed.items():
             report(

@@ -4,11 +4,11 @@ Renditions are made once and kept in a cache folder keyed by the source
 file's content (a digest) and the rendition's settings, so a rebuild with
 unchanged photos decodes and encodes nothing, and neither does a build
 from a fresh checkout (new file times) given the cache folder of an
-earlier one (the deploy workflow keeps it); they are copied into the
-output only when missing or different there.  Digests are kept by file
-stamp in the cache folder (:class:`Digests`): a photo is read for its
-digest again only when its stamp changes.  Large phone photos are decoded at a
-reduced scale (JPEG ``draft``), so an 8000x6000 photo never sits in memory
+earlier one (the deploy workflow keeps it); they are linked (or copied)
+into the output only when missing or different there.  Digests are kept
+by file stamp in the cache folder (:class:`Digests`): a photo is read for
+its digest again only when its stamp changes.  Large phone photos are
+decoded at a reduced scale (JPEG ``draft``), so an 8000x6000 photo never sits in memory
 at full size several times.  EXIF orientation is applied and no metadata
 (EXIF, GPS, XMP) is written into renditions.
 """
@@ -98,6 +98,12 @@ def plan(source: str, content_dir: str, cache: dict) -> Photo:
     return photo
 
 
+def file_stamp(path: str) -> list:
+    """[modification time (ns), size]: what a kept digest is checked against."""
+    st = os.stat(path)
+    return [st.st_mtime_ns, st.st_size]
+
+
 def file_digest(path: str) -> str:
     """The digest of a photo's bytes: what its renditions are keyed by."""
     with open(path, "rb") as f:
@@ -122,19 +128,16 @@ class Digests:
         """The digest of ``path`` if its stamp is the one it was taken at."""
         entry = self._known.get(source)
         try:
-            st = os.stat(path)
+            stamp = file_stamp(path)
         except OSError:
             return None
-        if entry and entry[:2] == [st.st_mtime_ns, st.st_size]:
+        if entry and entry[:2] == stamp:
             return entry[2]
         return None
 
-    def record(self, source: str, path: str, digest: str) -> None:
-        try:
-            st = os.stat(path)
-        except OSError:  # gone since: read again next time
-            return
-        entry = [st.st_mtime_ns, st.st_size, digest]
+    def record(self, source: str, stamp: list, digest: str) -> None:
+        """``digest`` read from the file after its stamp was ``stamp``."""
+        entry = [*stamp, digest]
         if self._known.get(source) != entry:
             self._known[source] = entry
             self._changed = True
