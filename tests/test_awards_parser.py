@@ -311,3 +311,62 @@ def test_parsing_on_every_core_gives_the_same_tallies(monkeypatch):
     assert len(awards._PARSED) == len(set(bodies))
     assert tallies == [parse_awards(plain_text(body)) for body in bodies]
     assert tallies[0].collectives + tallies[0].individuals > 0
+
+
+def test_bare_text_spells_every_folded_letter_as_fold_does():
+    """may_hold_award searches bare(text) instead of fold(text): every
+    character of a folded match must come out of bare() as the same ASCII
+    letter (or space), in all of Unicode."""
+    import sys
+    import unicodedata
+
+    from awards.parser import bare
+
+    wanted = set("abcdefghijklmnopqrstuvwxyz ")
+    checked = 0
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF or unicodedata.normalize("NFC", ch) != ch:
+            continue
+        if fold(ch) in wanted:
+            assert bare(ch) == fold(ch).encode(), (hex(code), ch)
+            checked += 1
+    assert checked > 400  # ASCII, Latin-1 and Vietnamese letters among them
+
+
+def _parse_every_sentence(text):
+    """parse_awards before paragraphs were passed over: every sentence
+    folded and searched for a strong verb or a form of award."""
+    from awards.parser import FORM_RE, STRONG_VERB, Tally, parse_sentence, sentences
+
+    tally, seen = Tally(), set()
+    for sentence in sentences(text):
+        folded = fold(sentence)
+        key = folded.strip(" .")
+        if key not in seen:
+            seen.add(key)
+            if STRONG_VERB.search(folded) or FORM_RE.search(folded):
+                tally.add(parse_sentence(sentence))
+    return tally
+
+
+def _without_marks(text):
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_passing_over_paragraphs_without_award_words_changes_no_tally():
+    from conftest import ROOT, SEEDS
+
+    texts = [c[0] for c in COUNTED] + list(NOT_COUNTED) + list(UNSURE)
+    files = [*SEEDS.iterdir(), *(ROOT / "content").rglob("*.md")]
+    texts += [p.read_text(encoding="utf-8") for p in files]
+    texts = texts + [_without_marks(t) for t in texts] + [t.upper() for t in texts]
+    counted = 0
+    for text in texts:
+        expected = _parse_every_sentence(text)
+        assert parse_awards(text) == expected, text[:80]
+        counted += expected.collectives + expected.individuals > 0
+    assert counted > len(COUNTED)  # the awards were found, not just none twice

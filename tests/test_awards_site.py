@@ -240,6 +240,33 @@ def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
     assert workers and f"parsed-by-{os.getpid()}" not in workers
 
 
+def test_two_batches_are_parsed_at_once(monkeypatch):
+    """Pelican reads the last reports faster than one process parses them
+    (they were converted ahead): a second batch starts while the first
+    runs.  Each batch waits at a barrier for the other; one at a time, the
+    first would wait out the timeout and die, its tallies lost."""
+    import multiprocessing
+
+    barrier = multiprocessing.get_context("fork").Barrier(2, timeout=20)
+    real = ahead.parse_awards
+
+    def waits_for_the_other_batch(text):
+        if not getattr(waits_for_the_other_batch, "met", False):
+            waits_for_the_other_batch.met = True  # in this forked process
+            barrier.wait()
+        return real(text)
+
+    monkeypatch.setattr(ahead, "parse_awards", waits_for_the_other_batch)
+    early = ahead.ParseAhead(batch=3, at_once=2)
+    for body in BODIES[:6]:
+        early.add(body)
+    assert len(early._running) == 2  # both started; collected only by add()
+    early.add(BODIES[6])
+    parsed = early.finish()
+    assert {text_digest(b) for b in BODIES[:6]} == parsed.keys()
+    assert early.pending == BODIES[6:]  # left to count_awards
+
+
 def test_parsing_ahead_changes_nothing_in_the_site(tmp_path, make_content):
     content = make_content(
         {name: REPORT.format(**values) for name, values in FILES.items()}

@@ -66,7 +66,8 @@ FORMS = {
 }
 FORM_RE = re.compile(r"\b(" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\b")
 # khen thưởng / biểu dương alone are awards; tặng / trao / nhận need a form.
-STRONG_VERB = re.compile(r"\b(khen thuong|bieu duong|tuyen duong)\b")
+STRONG_VERBS = ("khen thuong", "bieu duong", "tuyen duong")
+STRONG_VERB = re.compile(r"\b(" + "|".join(STRONG_VERBS) + r")\b")
 # ("cá nhân" folds to "ca nhan": not the verb nhận)
 WEAK_VERB = re.compile(r"\b(tang|trao tang|trao|(?<!ca )nhan|duoc nhan)\b")
 NOT_AN_AWARD = re.compile(
@@ -207,6 +208,28 @@ class Tally:
         self.unsure += other.unsure
 
 
+_AWARD_WORD = re.compile(
+    "|".join(sorted((*STRONG_VERBS, *FORMS), key=len, reverse=True)).encode()
+)
+
+
+def bare(text: str) -> bytes:
+    """``text`` (NFC) in lower case, đ -> d, decomposed, and only its ASCII
+    kept: each character that folds to an ASCII letter or a space gives
+    exactly its folded form (a test checks all of Unicode), the others
+    give their ASCII part or nothing.  Twice as fast as :func:`fold`, but
+    not the same length."""
+    lower = text.lower().replace("đ", "d")
+    return unicodedata.normalize("NFD", lower).encode("ascii", "ignore")
+
+
+def may_hold_award(text: str) -> bool:
+    """False when ``text`` (NFC) holds no strong verb or form of award in
+    any spelling, so parse_sentence would find nothing in it: whatever
+    matches in the folded text matches in the bare one."""
+    return _AWARD_WORD.search(bare(text)) is not None
+
+
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])")
 
 
@@ -216,13 +239,14 @@ def is_caption(line: str) -> bool:
     return len(line) < 200 and not re.search(r"[.!?…:;\"”)]\s*(\./\.)?$", line)
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of the paragraphs (one per line), captions left out."""
+def sentences(text: str, having=None) -> list[str]:
+    """Sentences of the paragraphs (one per line), captions left out; only
+    those of paragraphs for which ``having(paragraph)`` is true, if given."""
     text = unicodedata.normalize("NFC", text)
     out = []
     for para in text.splitlines():
         para = para.strip()
-        if para and not is_caption(para):
+        if para and not is_caption(para) and (having is None or having(para)):
             out += [s.strip() for s in _SENTENCE.split(para) if s.strip()]
     return out
 
@@ -331,14 +355,14 @@ def parse_awards(text: str, skip: set[str] | None = None) -> Tally:
     on their own lines).  A sentence repeated (a caption echoing the body)
     counts once; sentences in ``skip`` are ignored."""
     tally, seen = Tally(), set(skip or ())
-    for sentence in sentences(text):
-        folded = fold(unicodedata.normalize("NFC", sentence))
+    # Without a strong verb or a form of award parse_sentence finds no verb
+    # and returns nothing: most paragraphs are passed over unfolded.
+    for sentence in sentences(text, may_hold_award):
+        folded = fold(sentence)  # sentences() gives NFC text
         key = folded.strip(" .")
         if key in seen:
             continue
         seen.add(key)
-        # Without a strong verb or a form of award parse_sentence finds no
-        # verb and returns nothing: skip the work (most sentences).
         if STRONG_VERB.search(folded) or FORM_RE.search(folded):
             tally.add(parse_sentence(sentence))
     return tally
