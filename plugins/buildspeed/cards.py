@@ -6,7 +6,8 @@ year's, its author's and each of its topics'.  At 10,000 reports that is
 some 60,000 cards, each an ``{% include %}`` (a new template context) with
 the lede's ``striptags`` and two dates to format.  A card depends only on
 its report and on ``SITEURL`` (relative on dev builds: it changes with the
-listing's folder depth), so templates call ``article_card(article)``, which
+listing's folder depth), so templates call ``article_card(article)`` (or
+``article_cards(articles)`` for a listing's cards at once), which
 renders the partial once, with a marker where ``SITEURL`` goes, and gives
 that HTML with the page's ``SITEURL`` put in after that.  Cards are kept as
 UTF-8 (~1 KB a report; a page-writing worker keeps those it has used).
@@ -34,17 +35,32 @@ def _render(context, article, siteurl: str) -> str:
     return context.environment.get_template(TEMPLATE).render(names)
 
 
-@pass_context
-def article_card(context, article) -> Markup:
-    """The card of ``article`` for the page being rendered."""
-    siteurl = context.get("SITEURL", "")
-    if not context.get("CARD_CACHE", True):
-        return Markup(_render(context, article, siteurl))
+def _card(context, article) -> bytes:
+    """The kept card of ``article``, rendered now if it is not kept yet."""
     kept = _cards.get(id(article))
     if kept is None:  # the report is kept with its card: no other has its id
         card = _render(context, article, MARK).encode("utf-8")
         kept = _cards[id(article)] = (article, card)
-    return Markup(kept[1].decode("utf-8").replace(MARK, str(escape(siteurl))))
+    return kept[1]
+
+
+@pass_context
+def article_card(context, article) -> Markup:
+    """The card of ``article`` for the page being rendered."""
+    return article_cards(context, (article,))
+
+
+@pass_context
+def article_cards(context, articles, between: str = "") -> Markup:
+    """The cards of ``articles``, ``between`` each two (text, escaped): a
+    listing's cards in one call, not a template loop calling
+    :func:`article_card` for each."""
+    siteurl = context.get("SITEURL", "")
+    between = str(escape(between))
+    if not context.get("CARD_CACHE", True):
+        return Markup(between.join(_render(context, a, siteurl) for a in articles))
+    cards = between.encode("utf-8").join([_card(context, a) for a in articles])
+    return Markup(cards.decode("utf-8").replace(MARK, str(escape(siteurl))))
 
 
 def forget_cards(*args, **kwargs) -> None:
@@ -55,3 +71,4 @@ def forget_cards(*args, **kwargs) -> None:
 
 def add_global(generator) -> None:
     generator.env.globals["article_card"] = article_card
+    generator.env.globals["article_cards"] = article_cards
