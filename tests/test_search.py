@@ -351,10 +351,11 @@ def test_the_joining_process_joins_the_bundles_it_is_sent_and_says_why_not(
         record.write_text(RECORD.format(title=title, body=body), encoding="utf-8")
     shards = [pagefind(tmp_path / f"site{n}", tmp_path / f"b{n}") for n in "01"]
     copies = [shutil.copytree(b, b.with_name(b.name + "-copy")) for b in shards]
+    again = shutil.copytree(shards[0], tmp_path / "b0-again")
     merge(copies, tmp_path / "here")  # joining moves the fragments
     for name, sent, code in (
         ("process", shards, 0),
-        ("broken", [shards[0], tmp_path / "missing"], 1),
+        ("broken", [again, tmp_path / "missing"], 1),
     ):
         work = tmp_path / f"work-{name}"
         work.mkdir()

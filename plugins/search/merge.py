@@ -36,7 +36,7 @@ import os
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import groupby, islice, pairwise
 from pathlib import Path
 
@@ -253,7 +253,40 @@ def _unique(name_of, data: bytes, length: int, taken: set) -> str:
     return name
 
 
-def _join_language(language: str, shards: list[Shard], out: Path, pool) -> dict:
+class Fragments:
+    """The pages of the joined bundle, in shard order: each shard's fragment
+    files are moved into it as soon as the shard is read (while Pagefind
+    indexes the next), not in the join at the end of the build."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.pages: dict[str, list] = {}  # language -> [fragment, word count]
+        self.first: dict[tuple, int] = {}  # (shard, language) -> its first page
+        self._taken: dict[str, set] = {}
+
+    def add(self, shard: Shard) -> None:
+        folder = self.out / "fragment"
+        folder.mkdir(parents=True, exist_ok=True)
+        source = os.path.join(shard.bundle, "fragment")
+        for language, (meta, _words) in shard.languages.items():
+            pages = self.pages.setdefault(language, [])
+            taken = self._taken.setdefault(language, set())
+            self.first[shard, language] = len(pages)
+            for fragment, word_count in meta[1]:
+                path = os.path.join(source, f"{fragment}.pf_fragment")
+                if fragment in taken:  # another shard's page has this short name
+                    name_of = partial(content_name, language)
+                    fragment = _unique(name_of, pf_body(Path(path)), 7, taken)
+                else:
+                    taken.add(fragment)
+                # A fragment holds its page's URL: no two pages share one.
+                os.replace(path, os.path.join(folder, f"{fragment}.pf_fragment"))
+                pages.append([fragment, word_count])
+
+
+def _join_language(
+    language: str, shards: list[Shard], fragments: Fragments, out: Path, pool
+) -> dict:
     metas = [shard.languages[language][0] for shard in shards]
     version = metas[0][0]
     if any(meta[0] != version for meta in metas):
@@ -265,21 +298,11 @@ def _join_language(language: str, shards: list[Shard], out: Path, pool) -> dict:
     def name_of(data: bytes, length: int) -> str:
         return content_name(language, data, length)
 
-    place, pages, taken = {}, [], set()
-    (out / "fragment").mkdir(parents=True, exist_ok=True)
+    place, pages = {}, fragments.pages[language]
     for shard, meta in zip(shards, metas, strict=True):
         numbers = [fields.index(name) for name in meta[5]]
         same = numbers == list(range(len(numbers)))
-        place[shard] = (len(pages), None if same else numbers)
-        for fragment, word_count in meta[1]:
-            source = shard.bundle / "fragment" / f"{fragment}.pf_fragment"
-            if fragment in taken:  # another shard's page has this short name
-                fragment = _unique(name_of, pf_body(source), 7, taken)
-            else:
-                taken.add(fragment)
-            # A fragment holds its page's URL: no two pages share one.
-            os.replace(source, out / "fragment" / f"{fragment}.pf_fragment")
-            pages.append([fragment, word_count])
+        place[shard] = (fragments.first[shard, language], None if same else numbers)
 
     values: dict[str, dict[str, list]] = {}
     for shard, meta in zip(shards, metas, strict=True):
@@ -338,11 +361,15 @@ def _write_pf(path: Path, body: bytes) -> None:
     path.write_bytes(pf_pack(body, COMPRESSION))
 
 
-def join(shards: list[Shard], out: Path) -> None:
+def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> None:
     """Join the read shards (of disjoint pages, in the order their pages are
     to be numbered) into the bundle ``out``.  The shards' fragment files
-    are moved, not copied."""
+    are moved, not copied (by ``fragments`` already, if given)."""
     out.mkdir(parents=True, exist_ok=True)
+    if fragments is None:
+        fragments = Fragments(out)
+        for shard in shards:
+            fragments.add(shard)
     # The scripts, styles and WebAssembly are the same in every shard.
     for item in shards[0].bundle.iterdir():
         if item.is_file() and item.suffix != ".pf_meta":
@@ -354,7 +381,7 @@ def join(shards: list[Shard], out: Path) -> None:
         for language in sorted({lang for s in shards for lang in s.languages}):
             having = [s for s in shards if language in s.languages]
             info = dict(having[0].entry["languages"][language])
-            info.update(_join_language(language, having, out, pool))
+            info.update(_join_language(language, having, fragments, out, pool))
             languages[language] = info
     entry["languages"] = languages
     (out / "pagefind-entry.json").write_text(
@@ -369,8 +396,13 @@ def merge(bundles: list[Path], out: Path) -> None:
 
 def serve(out: Path, lines) -> None:
     """Read each bundle named in ``lines`` (one path a line) as it comes,
-    and join them all into ``out`` at the end of the lines."""
-    join([Shard(Path(line.rstrip("\n"))) for line in lines if line.strip()], out)
+    moving its fragments into ``out``, and join them all at the end."""
+    fragments, shards = Fragments(out), []
+    for line in lines:
+        if line.strip():
+            shards.append(Shard(Path(line.rstrip("\n"))))
+            fragments.add(shards[-1])
+    join(shards, out, fragments)
 
 
 if __name__ == "__main__":  # the search plugin's joining process
