@@ -61,6 +61,7 @@ ARTICLES = {
         (("Đoàn và đoàn", "ĐẢNG"), "doàn dảng"),
         (("không có chữ ấy",), ""),
         (("a &amp; Đê",), "dê"),
+        (("(Đảng-đoàn), đ/c\u00a0Đức",), "dảng doàn d dức"),  # several in a token
     ],
 )
 def test_d_words_are_the_words_with_d_written_plainly(texts, expected):

@@ -20,6 +20,8 @@ def d_words(*texts: str) -> str:
     words = set()
     for text in texts:
         plain = html.unescape(_TAGS.sub(" ", text or "")).lower()
-        if "đ" in plain:
-            words.update(_D_WORD.findall(plain))
+        if "đ" in plain:  # the regex only on the (few) tokens with đ in them
+            for token in plain.split():
+                if "đ" in token:
+                    words.update(_D_WORD.findall(token))
     return " ".join(sorted({w.replace("đ", "d") for w in words}))
