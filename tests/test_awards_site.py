@@ -219,6 +219,8 @@ BODIES = [
 
 
 def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
+    from buildspeed.rebuild import _digest
+
     real = ahead.parse_awards
 
     def spy(text):
@@ -226,18 +228,29 @@ def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
         return real(text)
 
     monkeypatch.setattr(ahead, "parse_awards", spy)
+    text_digest.new_build()
+    text_digest.new_build()  # no digest remembered from another test
     early = ahead.ParseAhead(batch=3)
     for body in BODIES:
         early.add(body)
     parsed = early.finish()
     # at least the first batch of three, each as parsing it here gives
     assert len(parsed) >= 3
-    expected = {text_digest(b): real(plain_text(b)) for b in BODIES}
+    expected = {_digest(b): real(plain_text(b)) for b in BODIES}
     assert all(parsed[key] == expected[key] for key in parsed)
-    assert expected[text_digest(BODIES[0])].collectives == 1
-    assert {text_digest(b) for b in BODIES[:3]} <= parsed.keys()
+    assert expected[_digest(BODIES[0])].collectives == 1
+    assert {_digest(b) for b in BODIES[:3]} <= parsed.keys()
     workers = {p.name for p in tmp_path.glob("parsed-by-*")}
     assert workers and f"parsed-by-{os.getpid()}" not in workers
+    # The digests came back with the tallies: count_awards, looking each
+    # body up, does not hash those bodies again.
+    import buildspeed.rebuild
+
+    def hashed_again(text):
+        raise AssertionError("a body parsed ahead was hashed again")
+
+    monkeypatch.setattr(buildspeed.rebuild, "_digest", hashed_again)
+    assert [text_digest(b) for b in BODIES[:3]] == [_digest(b) for b in BODIES[:3]]
 
 
 def test_two_batches_are_parsed_at_once(monkeypatch):

@@ -35,9 +35,9 @@ def parse_body(body: str) -> Tally:
     return parse_awards(plain_text(body))
 
 
-def parse_bodies(bodies: list[str]) -> dict[str, Tally]:
-    """body digest -> tally (pure)."""
-    return {text_digest(body): parse_body(body) for body in bodies}
+def parse_bodies(bodies: list[str]) -> list[tuple[str, Tally]]:
+    """(body digest, tally) of each body, in order (pure)."""
+    return [(text_digest(body), parse_body(body)) for body in bodies]
 
 
 def _parse_batch(bodies: list[str], out) -> None:
@@ -55,13 +55,15 @@ class ParseAhead:
         self.at_once = at_once
         self.pending: list[str] = []
         self.parsed: dict[str, Tally] = {}
-        self._running = []  # (process, pipe) of each batch being parsed
+        self._running = []  # (process, pipe, bodies) of each batch being parsed
 
     def add(self, body: str) -> None:
         self.pending.append(body)
+        if len(self.pending) < self.batch:
+            return  # nothing to start: finished batches wait to be collected
         for running in list(self._running):
             self._collect(running, block=False)
-        if len(self._running) < self.at_once and len(self.pending) >= self.batch:
+        if len(self._running) < self.at_once:
             self._start()
 
     def _start(self) -> None:
@@ -73,16 +75,20 @@ class ParseAhead:
         process = ctx.Process(target=_parse_batch, args=(bodies, send), daemon=True)
         process.start()
         send.close()
-        self._running.append((process, receive))
+        self._running.append((process, receive, bodies))
 
     def _collect(self, running, block: bool) -> None:
-        process, receive = running
+        process, receive, bodies = running
         if not block and not receive.poll():
             return
         try:
-            self.parsed.update(receive.recv())
+            found = receive.recv()
         except (EOFError, OSError):  # it died: count_awards parses its bodies
-            pass
+            found = []
+        for body, (digest, tally) in zip(bodies, found, strict=False):
+            # count_awards looks each body up by digest: not hashed again here
+            text_digest.remember(body, digest)
+            self.parsed[digest] = tally
         receive.close()
         process.join()
         self._running.remove(running)

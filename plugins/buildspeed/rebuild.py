@@ -81,6 +81,10 @@ class Digests:
         """Forget the texts no one asked about since the build before."""
         self._before, self._now = self._now, {}
 
+    def remember(self, text: str, digest: str) -> None:
+        """The digest of ``text``, found elsewhere (a forked process)."""
+        self._now[id(text)] = (text, digest)
+
     def __call__(self, text: str) -> str:
         entry = self._now.get(id(text))
         if entry is None:
