@@ -6,10 +6,10 @@ year's, its author's and each of its topics'.  At 10,000 reports that is
 some 60,000 cards, each an ``{% include %}`` (a new template context) with
 the lede's ``striptags`` and two dates to format.  A card depends only on
 its report and on ``SITEURL`` (relative on dev builds: it changes with the
-listing's folder depth), so templates call ``article_card(article)`` (or
-``article_cards(articles)`` for a listing's cards at once), which
-renders the partial once, with a marker where ``SITEURL`` goes, and gives
-that HTML with the page's ``SITEURL`` put in after that.  Cards are kept as
+listing's folder depth), so templates call ``article_cards(articles)``
+for a listing's cards, which renders each card's partial once, with a
+marker where ``SITEURL`` goes, and gives the cards with the page's
+``SITEURL`` put in after that.  Cards are kept as
 UTF-8 (~1 KB a report; a page-writing worker keeps those it has used).
 
 The cache is emptied at the start of every build, so a dev rebuild sees
@@ -45,16 +45,9 @@ def _card(context, article) -> bytes:
 
 
 @pass_context
-def article_card(context, article) -> Markup:
-    """The card of ``article`` for the page being rendered."""
-    return article_cards(context, (article,))
-
-
-@pass_context
 def article_cards(context, articles, between: str = "") -> Markup:
     """The cards of ``articles``, ``between`` each two (text, escaped): a
-    listing's cards in one call, not a template loop calling
-    :func:`article_card` for each."""
+    listing's cards in one call, not a template loop with a call a card."""
     siteurl = context.get("SITEURL", "")
     between = str(escape(between))
     if not context.get("CARD_CACHE", True):
@@ -70,5 +63,4 @@ def forget_cards(*args, **kwargs) -> None:
 
 
 def add_global(generator) -> None:
-    generator.env.globals["article_card"] = article_card
     generator.env.globals["article_cards"] = article_cards
