@@ -34,6 +34,9 @@ from buildspeed.parallel import worker_count
 from pagefind.service import get_executable
 from pelican import signals
 
+from .bundle import SUPPORTED, assets, write_bundle
+from .fossick import INCLUDE_CHARACTERS, exotic, read
+from .merge import COMPRESSION
 from .records import add_to_digest, address, records, write_records
 from .stable import stabilise
 
@@ -112,7 +115,10 @@ def _wait(run: subprocess.Popen, log: Path, running: list) -> tuple[int, str]:
     """(exit code, the end of what it said)."""
     code = run.wait()
     running.remove(run)
-    said = log.read_text(encoding="utf-8", errors="replace")
+    try:
+        said = log.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:  # a forked indexer that had nothing to say
+        said = ""
     return code, said.strip()[-2000:]
 
 
@@ -126,6 +132,88 @@ def _finish(run: subprocess.Popen, site: Path, running: list) -> tuple[int, str]
     result = _wait(run, site.with_suffix(".log"), running)
     shutil.rmtree(site, ignore_errors=True)
     return result
+
+
+def _own_index(settings) -> bool:
+    """Write the index with :mod:`search.bundle` (``SEARCH_INDEXER =
+    "portal"``, the default) rather than run Pagefind's binary
+    (``"pagefind"``): the same files for a fraction of the CPU, for the
+    Pagefind versions it is tested against."""
+    indexer = settings.get("SEARCH_INDEXER", "portal")
+    if indexer not in ("portal", "pagefind"):
+        log.warning(
+            "SEARCH_INDEXER = %r: chỉ nhận 'portal' hoặc 'pagefind'; dùng 'portal'",
+            indexer,
+        )
+    return indexer != "pagefind" and PAGEFIND in SUPPORTED
+
+
+class _Forked:
+    """``function(*args)`` in a forked child, waited for like a Popen.
+    (os.fork: the indexing process is a daemon, which multiprocessing does
+    not let have children.)  What it raises goes to ``log``."""
+
+    def __init__(self, log: Path, function, *args):
+        self.returncode = None
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                function(*args)
+                code = 0
+            except BaseException as error:
+                log.write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
+            finally:
+                os._exit(code)
+
+    def poll(self):
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self):
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+# A forked indexer's exit code when a record holds text only Pagefind's
+# binary indexes as it does (search.fossick.exotic): the shard goes to it.
+TO_PAGEFIND = 3
+
+
+def _index_shard(found, target: Path, scripts: Path | None, joined: bool) -> None:
+    """In a forked child: the bundle of one shard's records, as Pagefind
+    would write it.  A shard to be joined keeps its word index lightly
+    packed: the joining process unpacks it and packs the joined one."""
+    gc.disable()  # short-lived, and its objects are all kept to the end
+    pages = []
+    for path, data in found:
+        text = data.decode("utf-8")
+        if exotic(text):
+            os._exit(TO_PAGEFIND)
+        try:
+            pages.append(read(path, text))
+        except Exception as error:
+            raise RuntimeError(f"{path}: {type(error).__name__}: {error}") from error
+    write_bundle(
+        pages,
+        target,
+        PAGEFIND,
+        list(INCLUDE_CHARACTERS),
+        scripts,
+        index_level=1 if joined else COMPRESSION,
+    )
 
 
 def _shards(bundle: Path) -> Path:
@@ -162,8 +250,12 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
             if _in_place(settings, result["key"]):
                 result["code"] = KEPT
         if result["code"] != KEPT:
+            scripts = None
+            if _own_index(settings):
+                cache = Path(settings.get("CACHE_PATH", "cache")) / "search"
+                scripts = assets(_pagefind(), cache, PAGEFIND)
             code, message = _index_shards(
-                groups or [[]], built, key, work, bundle, running, spare
+                groups or [[]], built, key, work, bundle, running, spare, scripts
             )
             result.update(
                 code=code, message=message, key=f"{key.hexdigest()}-{PAGEFIND}"
@@ -190,9 +282,11 @@ def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
     )
 
 
-def _index_shards(groups, built, key, work, bundle, running, spare=None):
+def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts=None):
     """Pagefind on each group of articles, and their bundles joined into
-    ``bundle``; (exit code, message).
+    ``bundle``; (exit code, message).  With ``scripts`` (Pagefind's own
+    files, :func:`search.bundle.assets`) each shard is indexed by
+    :mod:`search.bundle` in a forked child instead of Pagefind's binary.
 
     Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
     it runs on shards of ``SEARCH_SHARD_SIZE`` reports: one at a time
@@ -214,9 +308,27 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
         if not built:
             add_to_digest(key, found)
         site = work / f"site-{number:04d}"
+        target = shards / site.name if joiner else bundle
+        if scripts is not None:  # indexed from memory: no files to write
+            return site, target, found, number
         site.mkdir()
         write_records(site, found)
-        return site, shards / site.name if joiner else bundle
+        return site, target, None, number
+
+    def start(site, target, found, number):
+        if found is None:
+            return _start(site, target, running)
+        shared = scripts if number == 0 else None  # the joiner copies shard 0's
+        run = _Forked(
+            site.with_suffix(".log"),
+            _index_shard,
+            found,
+            target,
+            shared,
+            joiner is not None,
+        )
+        running.append(run)
+        return run
 
     jobs = collections.deque()  # (Pagefind, site, bundle), in shard order
     try:
@@ -224,7 +336,7 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
         while ready or jobs:
             limit = worker_count(None) if spare is not None and spare.is_set() else 1
             if ready and len(jobs) < limit:
-                jobs.append((_start(*ready, running), *ready))
+                jobs.append((start(*ready), *ready))
                 ready = prepare()
                 continue
             if ready and spare is not None and not spare.is_set():
@@ -233,8 +345,12 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None):
                     pass
                 if jobs[0][0].poll() is None:
                     continue
-            run, site, target = jobs.popleft()
+            run, site, target, found, _ = jobs.popleft()
             code, message = _finish(run, site, running)
+            if code == TO_PAGEFIND and found is not None:
+                site.mkdir()
+                write_records(site, found)
+                code, message = _finish(_start(site, target, running), site, running)
             if code:
                 return code, message
             if joiner is not None:

@@ -1,0 +1,239 @@
+"""The portal writes Pagefind's index itself (search.fossick, search.bundle):
+every file must say what Pagefind 1.5's own would, for the same records.
+Each test runs the real Pagefind binary on the same pages as the oracle."""
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import search
+from conftest import CONTENT, ROOT, build
+from search.bundle import SUPPORTED, write_bundle
+from search.fossick import INCLUDE_CHARACTERS, exotic, read
+from search.stable import pf_body, read_pf, stabilise
+from test_search import RECORD, REPORT, index_by_url
+
+pytestmark = pytest.mark.skipif(
+    search.PAGEFIND not in SUPPORTED, reason="the writer follows Pagefind 1.5.2"
+)
+
+
+def decoded(bundle: Path) -> dict[str, bytes]:
+    """Every file of a bundle by its path, the .pf_* files unpacked (the
+    packing differs: Pagefind's deflate is not zlib's); filter values and
+    the filter list put in order first (search.stable, as every build)."""
+    stabilise(bundle)
+    files = {}
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix.startswith(".pf_"):
+                data = gzip.decompress(data)
+            files[str(path.relative_to(bundle))] = data
+    return files
+
+
+def assert_same_bundle(ours: Path, theirs: Path) -> None:
+    mine, pagefind = decoded(ours), decoded(theirs)
+    assert sorted(mine) == sorted(pagefind)
+    for name in pagefind:
+        assert mine[name] == pagefind[name], name
+
+
+def pagefind(site: Path, bundle: Path) -> Path:
+    subprocess.run(search.pagefind_command(site, bundle), check=True)
+    return bundle
+
+
+def urls(bundle: Path) -> list[str]:
+    """The pages of a bundle in its order (Pagefind's: the file system's)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = read_pf(bundle / f"pagefind.{entry['languages']['vi']['hash']}.pf_meta")
+    return [
+        json.loads(pf_body(bundle / "fragment" / f"{name}.pf_fragment"))["url"]
+        for name, _ in meta[1]
+    ]
+
+
+def ours(site: Path, bundle: Path, scripts: Path, order: list[str]) -> Path:
+    """The portal's bundle of the pages in ``site``, numbered in ``order``
+    (Pagefind numbers them as its walk finds them; the build, by address)."""
+    pages = [
+        read(str(p.relative_to(site)), p.read_text(encoding="utf-8"))
+        for p in site.rglob("*.html")
+    ]
+    place = {url: n for n, url in enumerate(order)}
+    pages.sort(key=lambda page: place.get(page.url, len(order)))
+    write_bundle(pages, bundle, search.PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+    return bundle
+
+
+def assert_indexed_as_pagefind_does(site: Path, tmp_path: Path, scripts: Path):
+    theirs = pagefind(site, tmp_path / "pagefind")
+    order = urls(theirs)
+    assert_same_bundle(ours(site, tmp_path / "ours", scripts, order), theirs)
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory):
+    from search.bundle import assets
+
+    cache = tmp_path_factory.mktemp("cache")
+    return assets(search._pagefind(), cache, search.PAGEFIND)
+
+
+# What editors' Markdown can become once sanitized (safe_markdown's
+# allowlist), and the words that test Pagefind's word splitting.
+BODIES = {
+    "headings": (
+        "Hội nghị",
+        '<h2 id="ket-qua">Kết quả năm 2023</h2><p>Đạt 92,4% kế hoạch.</p>'
+        '<h3 id="a b">Phần <em id="x">một</em> tiếp</h3><h4>Bốn</h4>'
+        "<h5>Năm</h5><h6>Sáu</h6><p>Hết.</p>",
+    ),
+    "compound": (
+        "UBND-HĐND phường",
+        "<p>TP.HCM, COVID-19, e-mail, 10/01/2024, (UBND), Đ/c Trần, iPhone "
+        "WKWebViewComponent, ABC123def, x2, 2x, snake_case_word, __dunder__, "
+        "l'alphabet, “Hội nghị”, ‘trích’, a—b, Nghi\u00adHòa, PHƯỜNG ĐỨC THUẬN, "
+        "HĐNDPhường, ĐảngUỷ, CB-CNV, K.I.M, 1.000.000đ, 50%, #tag, @user, a&amp;b, "
+        "&lt;div&gt;, trên&nbsp;dưới, ΟΔΟΣ, İstanbul, Straße, ǅemal.</p>",
+    ),
+    "cases": (
+        "ĐƯỜNG2 Covid19Đ",
+        "<p>ABCDef aBC A1B2 ĐƯỜNG2 Hội-nghị x-y-z UBMTTQ CCB k'Ho Ia-Grai "
+        "3.000m² 1,5 ½ Ⅻ ΣΑΣ σας ___abc _x_ ___PAGEFIND_ fooBar2Baz "
+        "HTTPServer v1.2.3 IPv6 ĐH Vinh’s 2023-2024 đ Đ dđ ĐĐ Ǆ ǅ ǆ "
+        "ﬁle ẞ ß Ω Ω K Å ÅA ß-ẞ</p>",
+    ),
+    "structure": (
+        "Danh sách",
+        '<ul><li>Một</li><li>Hai <strong>đậm</strong></li></ul><ol start="3">'
+        "<li>Ba</li></ol><dl><dt>Ban</dt><dd>Chỉ huy</dd><dt>Tổ:</dt><dd>Dân "
+        "phòng</dd></dl><table><thead><tr><th>Đơn vị</th><th>Số</th></tr></thead>"
+        "<tbody><tr><td>Khối 1</td><td>04</td></tr></tbody></table>"
+        "<blockquote><p>Trích dẫn</p></blockquote><pre><code>mã  nguồn\n dòng"
+        '</code></pre><p>Dòng một<br>dòng hai<br id="b">ba</p><hr>'
+        '<p>Sau <a href="/x" id="lien-ket">liên <b>kết</b></a> và '
+        '<abbr title="Ủy ban">UB</abbr>.</p><div><p>Lồng</p>Chữ trần</div>'
+        "<p>Kết thúc bằng dấu hỏi?</p><p>“Ngoặc kép”</p><p>(ngoặc)</p><p>$5</p>",
+    ),
+    "photos": (
+        "Toàn cảnh",
+        '<figure><img src="/anh/a b.jpg" alt="Toàn cảnh &amp; &quot;hội&quot; nghị" '
+        'width="800" height="600"><figcaption>Toàn cảnh Hội nghị</figcaption>'
+        '</figure><p>Chữ <img src="/anh/2.jpg" alt="Hai"> giữa.</p>',
+    ),
+    "spaces": (
+        "  Khoảng   trắng  ",
+        "<p>  nhiều   khoảng\t\ttab\n\nxuống  dòng \u2003em\u00a0nbsp"
+        " zero\u200bwidth\u200b \u200b </p><p></p><p>   </p><span>inline</span>",
+    ),
+    "empty": ("Trống", ""),
+    "blank": ("", "<p> </p>"),
+    "ids": (
+        "Neo",
+        '<p id="p1">Đoạn <span id="s1">một <i>nghiêng</i></span> hai</p>'
+        '<ul id="u"><li id="l1">Mục</li></ul><h2 id=" có dấu cách ">Tiêu đề</h2>',
+    ),
+}
+
+
+def write_records(site: Path, bodies: dict) -> None:
+    for name, (title, body) in bodies.items():
+        path = site / "tin-tuc" / name / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(RECORD.format(title=title, body=body), encoding="utf-8")
+
+
+def test_the_written_index_is_pagefinds_for_every_kind_of_body(tmp_path, scripts):
+    """Headings with ids (anchors, weights), compound words, lists and tables
+    (full stops between blocks), photos (the first image becomes the
+    result's image), odd spaces: Pagefind's files, byte for byte inside."""
+    write_records(tmp_path / "site", BODIES)
+    assert_indexed_as_pagefind_does(tmp_path / "site", tmp_path, scripts)
+
+
+def test_each_body_alone_is_indexed_as_pagefind_does(tmp_path, scripts):
+    """One bundle per body, so a difference names the body that makes it
+    (but the blank one: alone, Pagefind stops with no page to index)."""
+    for name, body in BODIES.items():
+        if name == "blank":
+            continue
+        site = tmp_path / name / "site"
+        write_records(site, {name: body})
+        assert_indexed_as_pagefind_does(site, tmp_path / name, scripts)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Đảng uỷ phường Nghi Hòa – 10/01/2024 “Hội nghị” 92,4%", False),
+        ("Chúc mừng 🎉", True),
+        ("© 2024", True),
+        ("क्षेत्र", True),  # a vowel sign Pagefind counts as a letter
+        ("Nghi Hòa", False),
+    ],
+)
+def test_text_outside_what_the_writer_follows_is_told_apart(text, expected):
+    """Emoji (Pagefind indexes them through a list of its own) and combining
+    marks that are letters to Rust are left to Pagefind's binary."""
+    assert exotic(text) is expected
+
+
+def corpus(content: Path, count: int) -> None:
+    """The real content (the seed reports, their photos) and ``count``
+    generated reports."""
+    shutil.copytree(CONTENT, content)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/gen_corpus.py"),
+            str(content / "tin-tuc" / "gen"),
+            str(count),
+            "--no-native-taxonomy",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for report in (content / "tin-tuc" / "gen").glob("*.md"):  # no photo files
+        lines = report.read_text(encoding="utf-8").split("\n")
+        kept = [line for line in lines if not line.startswith("![")]
+        report.write_text("\n".join(kept), encoding="utf-8")
+    (content / "tin-tuc" / "gen" / "emoji.md").write_text(
+        REPORT.format(
+            title="Chúc mừng năm mới",
+            date="2024-02-09",
+            ward="Nghi Hoà",
+            topics="Văn hóa – Thể thao",
+            body="Chúc mừng năm mới 🎉 Xuân Giáp Thìn.",
+        ),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("shard", [1000, 9])
+def test_a_site_indexed_by_the_portal_matches_one_indexed_by_pagefind(tmp_path, shard):
+    """The whole build, with and without the portal's writer (one bundle,
+    and shards joined), a report with an emoji among them: the same index."""
+    content = tmp_path / "content"
+    corpus(content, 40)
+    for indexer in ("portal", "pagefind"):
+        build(
+            content,
+            tmp_path / indexer,
+            CACHE_PATH=str(tmp_path / f"cache-{indexer}"),
+            SEARCH_INDEXER=indexer,
+            SEARCH_SHARD_SIZE=shard,
+        )
+    # Pagefind numbers the pages as it finds their files, the portal by
+    # address: compared by URL, every word, location, filter and fragment.
+    portal = index_by_url(tmp_path / "portal/pagefind")
+    assert portal["count"] == 43  # 40 generated reports, one with emoji, 2 seeds
+    assert "🎉" in portal["words"]  # that shard went to Pagefind's binary
+    assert len(portal["words"]) > 500
+    assert portal == index_by_url(tmp_path / "pagefind/pagefind")
