@@ -13,7 +13,7 @@ import pytest
 import search
 from conftest import CONTENT, ROOT, build
 from search.bundle import SUPPORTED, write_bundle
-from search.fossick import INCLUDE_CHARACTERS, exotic, read
+from search.fossick import INCLUDE_CHARACTERS, exotic, page_url
 from search.stable import pf_body, read_pf, stabilise
 from test_search import RECORD, REPORT, index_by_url
 
@@ -62,13 +62,13 @@ def urls(bundle: Path) -> list[str]:
 def ours(site: Path, bundle: Path, scripts: Path, order: list[str]) -> Path:
     """The portal's bundle of the pages in ``site``, numbered in ``order``
     (Pagefind numbers them as its walk finds them; the build, by address)."""
-    pages = [
-        read(str(p.relative_to(site)), p.read_text(encoding="utf-8"))
+    documents = [
+        (str(p.relative_to(site)), p.read_text(encoding="utf-8"))
         for p in site.rglob("*.html")
     ]
     place = {url: n for n, url in enumerate(order)}
-    pages.sort(key=lambda page: place.get(page.url, len(order)))
-    write_bundle(pages, bundle, search.PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+    documents.sort(key=lambda document: place.get(page_url(document[0]), len(order)))
+    write_bundle(documents, bundle, search.PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
     return bundle
 
 

@@ -35,7 +35,8 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from .bundle import SUPPORTED, assets, write_bundle
-from .fossick import INCLUDE_CHARACTERS, exotic, read
+from .cbor import encoded_integers
+from .fossick import INCLUDE_CHARACTERS, exotic
 from .merge import COMPRESSION
 from .records import add_to_digest, address, records, write_records
 from .stable import stabilise
@@ -196,18 +197,15 @@ def _index_shard(found, target: Path, scripts: Path | None, joined: bool) -> Non
     """In a forked child: the bundle of one shard's records, as Pagefind
     would write it.  A shard to be joined keeps its word index lightly
     packed: the joining process unpacks it and packs the joined one."""
-    gc.disable()  # short-lived, and its objects are all kept to the end
-    pages = []
+    gc.disable()  # short-lived: no cycles to look for, memory freed on exit
+    documents = []
     for path, data in found:
         text = data.decode("utf-8")
         if exotic(text):
             os._exit(TO_PAGEFIND)
-        try:
-            pages.append(read(path, text))
-        except Exception as error:
-            raise RuntimeError(f"{path}: {type(error).__name__}: {error}") from error
+        documents.append((path, text))
     write_bundle(
-        pages,
+        documents,
         target,
         PAGEFIND,
         list(INCLUDE_CHARACTERS),
@@ -254,6 +252,7 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
             if _own_index(settings):
                 cache = Path(settings.get("CACHE_PATH", "cache")) / "search"
                 scripts = assets(_pagefind(), cache, PAGEFIND)
+                encoded_integers()  # once here, shared by every shard's child
             code, message = _index_shards(
                 groups or [[]], built, key, work, bundle, running, spare, scripts
             )

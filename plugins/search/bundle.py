@@ -21,6 +21,7 @@ from pathlib import Path
 import cbor2
 
 from .cbor import head, int_array, text
+from .fossick import page_of, parse
 from .merge import _chunk_ranges
 from .stable import pf_pack
 
@@ -49,9 +50,9 @@ def _short(language: str, data: bytes, taken: set, extra: int = 7) -> str:
     return name
 
 
-def _meta_locations(positions: list) -> list[int]:
-    """``[(field number, position), ...]`` of one word on one page, packed:
-    ``[-(field + 1), position, delta, ...]``."""
+def _meta_locations(positions: list) -> tuple[int, bytes]:
+    """``[(field number, position), ...]`` of one word on one page: how
+    many numbers and their CBOR, ``[-(field + 1), position, delta, ...]``."""
     positions.sort()
     out, field, last = [], None, 0
     for number, position in positions:
@@ -60,35 +61,86 @@ def _meta_locations(positions: list) -> list[int]:
             field, last = number, 0
         out.append(position - last)
         last = position
-    return out
+    return len(out), int_array(out)
 
 
-class _Postings:
-    """One spelling's pages as CBOR ``[page delta, locations, meta
-    locations]``, and how many numbers they hold (Pagefind's chunk size)."""
+class _Index:
+    """One language's word index as it is built, page after page: each
+    (word, spelling with marks or None) holds its pages' CBOR ``[page
+    delta, locations, meta locations]`` in one growing buffer."""
 
-    __slots__ = ("last", "pages", "size")
+    def __init__(self, fields: list[str]):
+        self.field_number = {name: n for n, name in enumerate(fields)}
+        self.plain: dict[str, list] = {}  # word -> [CBOR, last page, pages, size]
+        self.forms: dict[str, dict[str, list]] = {}  # word -> {spelling: same}
+        self.starts = [head(0, n) for n in range(1 << 12)]  # page deltas
 
-    def __init__(self):
-        self.pages: list[bytes] = []
-        self.last = 0
-        self.size = 0
+    def _start(self, delta: int) -> bytes:
+        return b"\x83" + (self.starts[delta] if delta < 4096 else head(0, delta))
 
-    def add(self, number: int, size: int, locations: bytes, meta: list) -> None:
-        delta = number - self.last
-        self.pages.append(b"\x83" + (_INTS.get(delta) or head(0, delta)))
-        self.pages.append(locations)
-        self.pages.append(int_array(meta) if meta else b"\x80")
-        self.last = number
-        self.size += size + len(meta) + 1
+    def add(self, number: int, page) -> None:
+        """Page ``number``'s words (Pagefind adds a page's new spellings of
+        a word in order: those of its text first, then those only in its
+        metadata)."""
+        meta = {}
+        for stemmed, spellings in page.meta_words.items():
+            for original, where in spellings.items():
+                numbers = [(self.field_number[name], p) for name, p in where]
+                meta[stemmed, original] = _meta_locations(numbers)
+        words = page.words
+        only_meta = [key for key in meta if key not in words]
+        for keys in (words, only_meta):
+            grown: dict[str, int] = {}  # word -> its spellings before these
+            for key in keys:
+                stemmed, original = key
+                size, locations = words.get(key, _NONE)
+                meta_size, meta_cbor = meta.get(key, _NONE)
+                if original is None:
+                    entry = self.plain.get(stemmed)
+                    if entry is None:
+                        entry = self.plain[stemmed] = [bytearray(), 0, 0, 0]
+                else:
+                    forms = self.forms.get(stemmed)
+                    if forms is None:
+                        forms = self.forms[stemmed] = {}
+                    entry = forms.get(original)
+                    if entry is None:
+                        grown.setdefault(stemmed, len(forms))
+                        entry = forms[original] = [bytearray(), 0, 0, 0]
+                cbor = entry[0]
+                cbor += self._start(number - entry[1])
+                cbor += locations
+                cbor += meta_cbor
+                entry[1] = number
+                entry[2] += 1
+                entry[3] += size + meta_size + 1
+            for stemmed, first in grown.items():
+                _new_forms(self.forms[stemmed], first)
 
-    @property
-    def count(self) -> int:
-        return len(self.pages) // 3
+    def chunks(self, size: int):
+        """(first word, last word, CBOR) of each chunk of the word index,
+        cut once a chunk holds ``size`` numbers (Pagefind 1.5 counts the
+        word's own pages only, not its variants')."""
+        chunk, held, first, count = [], 0, None, 0
+        no_forms: dict = {}
+        for word in sorted(self.plain.keys() | self.forms.keys()):
+            cbor, _, pages, numbers = self.plain.get(word, _EMPTY)
+            forms = self.forms.get(word, no_forms)
+            count += 1
+            held += numbers
+            first = first or word
+            chunk += (b"\x83", text(word), head(4, pages), cbor, head(4, len(forms)))
+            for form, (cbor, _, pages, _) in forms.items():
+                chunk += (b"\x82", text(form), head(4, pages), cbor)
+            if held >= size:
+                yield first, word, _array(count, chunk)
+                chunk, held, first, count = [], 0, None, 0
+        if chunk:
+            yield first, word, _array(count, chunk)
 
 
-_INTS = {n: head(0, n) for n in range(1 << 16)}
 _NONE = (0, b"\x80")
+_EMPTY = (b"", 0, 0, 0)
 
 
 def _new_forms(forms: dict, first: int) -> None:
@@ -101,70 +153,28 @@ def _new_forms(forms: dict, first: int) -> None:
         forms.update(sorted(added))
 
 
-def _words(pages: list, fields: list[str]) -> dict:
-    """word -> [its postings, {spelling with marks: postings}]."""
-    field_number = {name: n for n, name in enumerate(fields)}
-    words: dict[str, list] = {}
-    for number, page in enumerate(pages):
-        meta = {}
-        for stemmed, spellings in page.meta_words.items():
-            for original, where in spellings.items():
-                numbers = [(field_number[name], p) for name, p in where]
-                meta[stemmed, original] = _meta_locations(numbers)
-        # Pagefind adds a page's new spellings of a word in order: those
-        # of the text first, then those only in its metadata.
-        only_meta = [key for key in meta if key not in page.words]
-        for keys in (page.words, only_meta):
-            grown: dict[str, int] = {}  # word -> its spellings before these
-            for key in keys:
-                stemmed, original = key
-                entry = words.get(stemmed)
-                if entry is None:
-                    entry = words[stemmed] = [_Postings(), {}]
-                size, locations = page.words.get(key, _NONE)
-                if original is None:
-                    entry[0].add(number, size, locations, meta.get(key, ()))
-                    continue
-                forms = entry[1]
-                postings = forms.get(original)
-                if postings is None:
-                    grown.setdefault(stemmed, len(forms))
-                    postings = forms[original] = _Postings()
-                postings.add(number, size, locations, meta.get(key, ()))
-            for stemmed, first in grown.items():
-                _new_forms(words[stemmed][1], first)
-    return words
-
-
-def _chunks(words: dict, size: int) -> list[tuple[str, str, bytes]]:
-    """(first word, last word, CBOR) of each chunk of the word index, cut
-    once a chunk holds ``size`` numbers."""
-    chunks, chunk, held, first, count = [], [], 0, None, 0
-    for word in sorted(words):
-        count += 1
-        postings, forms = words[word]
-        # Pagefind 1.5 counts the word's own pages only, not its variants'.
-        held += postings.size
-        first = first or word
-        chunk += (b"\x83", text(word), head(4, postings.count), *postings.pages)
-        chunk.append(head(4, len(forms)))
-        for form, variant in forms.items():
-            chunk += (b"\x82", text(form), head(4, variant.count), *variant.pages)
-        if held >= size:
-            chunks.append((first, word, _array(count, chunk)))
-            chunk, held, first, count = [], 0, None, 0
-    if chunk:
-        chunks.append((first, word, _array(count, chunk)))
-    return chunks
-
-
 def _array(count: int, items: list[bytes]) -> bytes:
     """A chunk's CBOR: ``[[word, ...]]``."""
     return b"\x81" + head(4, count) + b"".join(items)
 
 
+def _fragment(page) -> bytes:
+    return json.dumps(
+        {
+            "url": page.url,
+            "content": page.content,
+            "word_count": page.word_count,
+            "filters": page.filters,
+            "meta": page.meta,
+            "anchors": page.anchors,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
 def write_language(
-    pages: list,
+    documents: list,
     language: str,
     out: Path,
     version: str,
@@ -172,32 +182,27 @@ def write_language(
     index_level: int = 9,
 ) -> dict:
     """Write one language's fragments, word index, filters and metadata
-    into the bundle folder ``out``; its ``pagefind-entry.json`` entry."""
+    into the bundle folder ``out`` from its parsed ``(path, document)``s,
+    one page at a time; its ``pagefind-entry.json`` entry."""
     for folder in ("fragment", "index", "filter"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    fields = sorted({name for page in pages for name in page.meta})
-
+    fields = sorted({name for _, parsed in documents for name in parsed.meta})
+    index = _Index(fields)
     listed, taken = [], set()
     filters: dict[str, dict[str, list]] = {}
-    for number, page in enumerate(pages):
-        data = json.dumps(
-            {
-                "url": page.url,
-                "content": page.content,
-                "word_count": page.word_count,
-                "filters": page.filters,
-                "meta": page.meta,
-                "anchors": page.anchors,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
+    for path, parsed in documents:
+        page = page_of(path, parsed)
+        if not page.words:  # Pagefind drops pages without words
+            continue
+        number = len(listed)
+        data = _fragment(page)
         name = _short(language, data, taken)
         (out / "fragment" / f"{name}.pf_fragment").write_bytes(pf_pack(data, level))
         listed.append([name, page.word_count])
         for filter_name, values in page.filters.items():
             for value in values:
                 filters.setdefault(filter_name, {}).setdefault(value, []).append(number)
+        index.add(number, page)
 
     filter_list, taken = [], set()
     for filter_name in sorted(filters):
@@ -207,7 +212,7 @@ def write_language(
         filter_list.append([filter_name, name])
 
     chunks, taken = [], set()
-    for first, last, data in _chunks(_words(pages, fields), CHUNK_SIZE):
+    for first, last, data in index.chunks(CHUNK_SIZE):
         name = _short(language, data, taken)
         (out / "index" / f"{name}.pf_index").write_bytes(pf_pack(data, index_level))
         chunks.append([first, last, name])
@@ -216,26 +221,28 @@ def write_language(
     data = cbor2.dumps([version, listed, chunks, filter_list, [], fields])
     meta_hash = f"{language}_{full_hash(data)[: len(language) + 8]}"
     (out / f"pagefind.{meta_hash}.pf_meta").write_bytes(pf_pack(data, level))
-    return {"hash": meta_hash, "wasm": None, "page_count": len(pages)}
+    return {"hash": meta_hash, "wasm": None, "page_count": len(listed)}
 
 
 def write_bundle(
-    pages: list,
+    documents: list[tuple[str, str]],
     out: Path,
     version: str,
     include_characters: list[str],
     assets: Path | None = None,
     index_level: int = 9,
 ) -> None:
-    """A whole bundle in ``out``: every language's files, the entry file,
-    and Pagefind's scripts copied from ``assets`` (when given)."""
+    """The bundle Pagefind writes for the files ``(path in the site,
+    HTML)``, numbered in the order given, in ``out``: every language's
+    files, the entry file, and Pagefind's scripts copied from ``assets``
+    (when given)."""
     out.mkdir(parents=True, exist_ok=True)
-    if any(page.has_custom_body for page in pages):  # as Pagefind: only those
-        pages = [page for page in pages if page.has_custom_body]
-    pages = [page for page in pages if page.words]  # Pagefind drops wordless pages
+    parsed = [(path, parse(document)) for path, document in documents]
+    if any(p.has_custom_body for _, p in parsed):  # as Pagefind: only those
+        parsed = [(path, p) for path, p in parsed if p.has_custom_body]
     languages = {}
-    for language in sorted({page.language for page in pages}):
-        having = [page for page in pages if page.language == language]
+    for language in sorted({p.language for _, p in parsed}):
+        having = [(path, p) for path, p in parsed if p.language == language]
         languages[language] = write_language(
             having, language, out, version, index_level=index_level
         )

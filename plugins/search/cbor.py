@@ -23,7 +23,7 @@ _ENCODED: dict[int, bytes] = {}  # integers, encoded; filled on first use
 _SINGLE: dict[tuple[int, int], bytes] = {}  # [-(weight + 1), position]
 
 
-def _table() -> dict[int, bytes]:
+def encoded_integers() -> dict[int, bytes]:
     """Every integer a location usually is, encoded (~6 MB, built on first
     use: in the indexing process, not in Pelican's)."""
     if not _ENCODED:
@@ -37,7 +37,7 @@ def int_array(numbers: list[int]) -> bytes:
         return _ARRAY_HEADS[len(numbers)] + b"".join(map(_ENCODED.__getitem__, numbers))
     except (KeyError, IndexError):  # a number outside the table, or no table
         if not _ENCODED:
-            _table()
+            encoded_integers()
             return int_array(numbers)
         return cbor2.dumps(numbers)
 

@@ -575,7 +575,11 @@ _MARKERS = (
 
 def read(path: str, document: str) -> Page:
     """The page Pagefind makes of the file ``path`` holding ``document``."""
-    parsed = parse(document)
+    return page_of(path, parse(document))
+
+
+def page_of(path: str, parsed: Parsed) -> Page:
+    """The page Pagefind makes of the parsed file ``path``: its words."""
     digest = parsed.digest
     if "\u200b" in digest:  # zero-width spaces never reach the index
         digest = " ".join(
