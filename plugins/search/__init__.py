@@ -34,7 +34,7 @@ from buildspeed.parallel import worker_count
 from pagefind.service import get_executable
 from pelican import signals
 
-from .bundle import SUPPORTED, assets, write_bundle
+from .bundle import SUPPORTED, assets, write_bundle, write_shard
 from .cbor import encoded_integers
 from .fossick import INCLUDE_CHARACTERS, exotic
 from .merge import COMPRESSION
@@ -195,8 +195,8 @@ TO_PAGEFIND = 3
 
 def _index_shard(found, target: Path, scripts: Path | None, joined: bool) -> None:
     """In a forked child: the bundle of one shard's records, as Pagefind
-    would write it.  A shard to be joined keeps its word index lightly
-    packed: the joining process unpacks it and packs the joined one."""
+    would write it, or, for a shard to be joined, its fragments and its
+    words ready for the joining process."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
     documents = []
     for path, data in found:
@@ -204,14 +204,17 @@ def _index_shard(found, target: Path, scripts: Path | None, joined: bool) -> Non
         if exotic(text):
             os._exit(TO_PAGEFIND)
         documents.append((path, text))
-    write_bundle(
-        documents,
-        target,
-        PAGEFIND,
-        list(INCLUDE_CHARACTERS),
-        scripts,
-        index_level=1 if joined else COMPRESSION,
-    )
+    if joined:
+        write_shard(documents, target, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+    else:
+        write_bundle(
+            documents,
+            target,
+            PAGEFIND,
+            list(INCLUDE_CHARACTERS),
+            scripts,
+            index_level=COMPRESSION,
+        )
 
 
 def _shards(bundle: Path) -> Path:

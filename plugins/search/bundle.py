@@ -13,6 +13,7 @@ metadata locations ``[-(field + 1), position, delta, ...]``.
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +23,7 @@ import cbor2
 
 from .cbor import head, int_array, text
 from .fossick import page_of, parse
-from .merge import _chunk_ranges
+from .merge import HANDED_OVER, _chunk_ranges
 from .stable import pf_pack
 
 # The Pagefind versions whose bundles this writes, file for file
@@ -71,7 +72,8 @@ class _Index:
 
     def __init__(self, fields: list[str]):
         self.field_number = {name: n for n, name in enumerate(fields)}
-        self.plain: dict[str, list] = {}  # word -> [CBOR, last page, pages, size]
+        # word -> [CBOR, last page, pages, numbers, first page]
+        self.plain: dict[str, list] = {}
         self.forms: dict[str, dict[str, list]] = {}  # word -> {spelling: same}
         self.starts = [head(0, n) for n in range(1 << 12)]  # page deltas
 
@@ -98,7 +100,7 @@ class _Index:
                 if original is None:
                     entry = self.plain.get(stemmed)
                     if entry is None:
-                        entry = self.plain[stemmed] = [bytearray(), 0, 0, 0]
+                        entry = self.plain[stemmed] = [bytearray(), 0, 0, 0, number]
                 else:
                     forms = self.forms.get(stemmed)
                     if forms is None:
@@ -106,7 +108,7 @@ class _Index:
                     entry = forms.get(original)
                     if entry is None:
                         grown.setdefault(stemmed, len(forms))
-                        entry = forms[original] = [bytearray(), 0, 0, 0]
+                        entry = forms[original] = [bytearray(), 0, 0, 0, number]
                 cbor = entry[0]
                 cbor += self._start(number - entry[1])
                 cbor += locations
@@ -124,13 +126,13 @@ class _Index:
         chunk, held, first, count = [], 0, None, 0
         no_forms: dict = {}
         for word in sorted(self.plain.keys() | self.forms.keys()):
-            cbor, _, pages, numbers = self.plain.get(word, _EMPTY)
+            cbor, _, pages, numbers, _ = self.plain.get(word, _EMPTY)
             forms = self.forms.get(word, no_forms)
             count += 1
             held += numbers
             first = first or word
             chunk += (b"\x83", text(word), head(4, pages), cbor, head(4, len(forms)))
-            for form, (cbor, _, pages, _) in forms.items():
+            for form, (cbor, _, pages, _, _) in forms.items():
                 chunk += (b"\x82", text(form), head(4, pages), cbor)
             if held >= size:
                 yield first, word, _array(count, chunk)
@@ -138,9 +140,23 @@ class _Index:
         if chunk:
             yield first, word, _array(count, chunk)
 
+    def handed_over(self) -> list:
+        """The words for the joining process (search.merge): in order, as
+        UTF-8, each page list as (pages, first page, last page, CBOR)."""
+        words = []
+        no_forms: dict = {}
+        for word in sorted(self.plain.keys() | self.forms.keys()):
+            cbor, last, pages, _, first = self.plain.get(word, _EMPTY)
+            forms = [
+                (form.encode(), (n, f, lst, bytes(c)))
+                for form, (c, lst, n, _, f) in self.forms.get(word, no_forms).items()
+            ]
+            words.append((word.encode(), (pages, first, last, bytes(cbor)), forms))
+        return words
+
 
 _NONE = (0, b"\x80")
-_EMPTY = (b"", 0, 0, 0)
+_EMPTY = (b"", 0, 0, 0, 0)
 
 
 def _new_forms(forms: dict, first: int) -> None:
@@ -173,19 +189,11 @@ def _fragment(page) -> bytes:
     ).encode("utf-8")
 
 
-def write_language(
-    documents: list,
-    language: str,
-    out: Path,
-    version: str,
-    level: int = 9,
-    index_level: int = 9,
-) -> dict:
-    """Write one language's fragments, word index, filters and metadata
-    into the bundle folder ``out`` from its parsed ``(path, document)``s,
-    one page at a time; its ``pagefind-entry.json`` entry."""
-    for folder in ("fragment", "index", "filter"):
-        (out / folder).mkdir(parents=True, exist_ok=True)
+def _pages(documents: list, language: str, out: Path, level: int):
+    """Write the fragments of the parsed ``(path, document)``s into ``out``
+    and index their words, one page at a time: (pages listed as [fragment,
+    word count], meta fields, {filter: {value: [pages]}}, the index)."""
+    (out / "fragment").mkdir(parents=True, exist_ok=True)
     fields = sorted({name for _, parsed in documents for name in parsed.meta})
     index = _Index(fields)
     listed, taken = [], set()
@@ -203,7 +211,22 @@ def write_language(
             for value in values:
                 filters.setdefault(filter_name, {}).setdefault(value, []).append(number)
         index.add(number, page)
+    return listed, fields, filters, index
 
+
+def write_language(
+    documents: list,
+    language: str,
+    out: Path,
+    version: str,
+    level: int = 9,
+    index_level: int = 9,
+) -> dict:
+    """Write one language's fragments, word index, filters and metadata
+    into the bundle folder ``out`` from its parsed ``(path, document)``s;
+    its ``pagefind-entry.json`` entry."""
+    listed, fields, filters, index = _pages(documents, language, out, level)
+    (out / "filter").mkdir(exist_ok=True)
     filter_list, taken = [], set()
     for filter_name in sorted(filters):
         data = cbor2.dumps([filter_name, sorted(filters[filter_name].items())])
@@ -211,6 +234,7 @@ def write_language(
         (out / "filter" / f"{name}.pf_filter").write_bytes(pf_pack(data, level))
         filter_list.append([filter_name, name])
 
+    (out / "index").mkdir(exist_ok=True)
     chunks, taken = [], set()
     for first, last, data in index.chunks(CHUNK_SIZE):
         name = _short(language, data, taken)
@@ -222,6 +246,57 @@ def write_language(
     meta_hash = f"{language}_{full_hash(data)[: len(language) + 8]}"
     (out / f"pagefind.{meta_hash}.pf_meta").write_bytes(pf_pack(data, level))
     return {"hash": meta_hash, "wasm": None, "page_count": len(listed)}
+
+
+def _parsed(documents: list) -> dict[str, list]:
+    """The ``(path, parsed document)``s Pagefind indexes, by language."""
+    parsed = [(path, parse(document)) for path, document in documents]
+    if any(p.has_custom_body for _, p in parsed):  # as Pagefind: only those
+        parsed = [(path, p) for path, p in parsed if p.has_custom_body]
+    by_language: dict[str, list] = {}
+    for path, p in parsed:
+        by_language.setdefault(p.language, []).append((path, p))
+    return dict(sorted(by_language.items()))
+
+
+def write_shard(
+    documents: list[tuple[str, str]],
+    out: Path,
+    version: str,
+    include_characters: list[str],
+    assets: Path | None = None,
+) -> None:
+    """A shard for the joining process (:mod:`search.merge`): the pages'
+    fragments as files, and their words, filters and metadata in
+    ``merge.HANDED_OVER`` rather than in Pagefind's files, which the
+    joiner would only unpack and parse again."""
+    out.mkdir(parents=True, exist_ok=True)
+    languages, entry_languages = {}, {}
+    for language, having in _parsed(documents).items():
+        listed, fields, filters, index = _pages(having, language, out, 9)
+        languages[language] = {
+            "version": version,
+            "pages": listed,
+            "fields": fields,
+            "filters": [
+                [name, sorted(values.items())]
+                for name, values in sorted(filters.items())
+            ],
+            "words": index.handed_over(),
+        }
+        entry_languages[language] = {
+            "hash": "",
+            "wasm": None,
+            "page_count": len(listed),
+        }
+    entry = {
+        "version": version,
+        "languages": entry_languages,
+        "include_characters": include_characters,
+    }
+    shard = {"entry": entry, "languages": languages}
+    (out / HANDED_OVER).write_bytes(pickle.dumps(shard, pickle.HIGHEST_PROTOCOL))
+    _copy_assets(assets, out)
 
 
 def write_bundle(
@@ -237,15 +312,12 @@ def write_bundle(
     files, the entry file, and Pagefind's scripts copied from ``assets``
     (when given)."""
     out.mkdir(parents=True, exist_ok=True)
-    parsed = [(path, parse(document)) for path, document in documents]
-    if any(p.has_custom_body for _, p in parsed):  # as Pagefind: only those
-        parsed = [(path, p) for path, p in parsed if p.has_custom_body]
-    languages = {}
-    for language in sorted({p.language for _, p in parsed}):
-        having = [(path, p) for path, p in parsed if p.language == language]
-        languages[language] = write_language(
+    languages = {
+        language: write_language(
             having, language, out, version, index_level=index_level
         )
+        for language, having in _parsed(documents).items()
+    }
     entry = {
         "version": version,
         "languages": languages,
@@ -254,13 +326,18 @@ def write_bundle(
     (out / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
-    if assets is not None:
-        for item in assets.iterdir():
-            target = out / item.name
-            try:
-                os.link(item, target)
-            except OSError:
-                shutil.copy2(item, target)
+    _copy_assets(assets, out)
+
+
+def _copy_assets(assets: Path | None, out: Path) -> None:
+    if assets is None:
+        return
+    for item in assets.iterdir():
+        target = out / item.name
+        try:
+            os.link(item, target)
+        except OSError:
+            shutil.copy2(item, target)
 
 
 def assets(command: list[str], cache: Path, version: str) -> Path:

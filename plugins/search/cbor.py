@@ -20,7 +20,6 @@ def head(major: int, value: int) -> bytes:
 
 
 _ENCODED: dict[int, bytes] = {}  # integers, encoded; filled on first use
-_SINGLE: dict[tuple[int, int], bytes] = {}  # [-(weight + 1), position]
 
 
 def encoded_integers() -> dict[int, bytes]:
@@ -40,15 +39,6 @@ def int_array(numbers: list[int]) -> bytes:
             encoded_integers()
             return int_array(numbers)
         return cbor2.dumps(numbers)
-
-
-def single(weight: int, position: int) -> bytes:
-    """The CBOR of ``[-(weight + 1), position]``: a word once on a page."""
-    try:
-        return _SINGLE[weight, position]
-    except KeyError:
-        data = _SINGLE[weight, position] = int_array([-weight - 1, position])
-        return data
 
 
 _ARRAY_HEADS = [head(4, n) for n in range(1 << 12)]

@@ -26,7 +26,7 @@ from functools import lru_cache
 from operator import sub
 from urllib.parse import quote
 
-from .cbor import int_array, single
+from .cbor import int_array
 
 # Pagefind's default --include-characters: kept inside words.
 INCLUDE_CHARACTERS = "_‿⁀⁔︳︴﹍﹎﹏＿"
@@ -56,6 +56,8 @@ _ATTRIBUTE = re.compile(
     r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?"""
 )
 _RAW_TEXT = frozenset({"script", "style", "title", "textarea"})
+# Tags that need more than a node even without attributes.
+_SPECIAL = REMOVE | VOID | _RAW_TEXT | {"html"}
 _SENTENCE_CHAR = re.compile(r"[\w'\"\)\$\*]")
 _ATTRIBUTE_PAIR = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$")
 # Unicode's White_Space, what Rust's split_whitespace and regex \s know;
@@ -68,6 +70,7 @@ _SPLIT = re.compile(f"[{WHITE_SPACE}]+")
 _ALL_SPACES = re.compile(f"[{WHITE_SPACE}]")
 _NEWLINES = re.compile(r"(?:\n|\r\n)+")
 _SPACES = re.compile(f"[{WHITE_SPACE}]{{2,}}")
+_ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]{2,}")
 _PRIVATE = re.compile(r"___PAGEFIND_\S+\s?")
 
 INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
@@ -101,7 +104,10 @@ def normalize_content(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = text.strip(WHITE_SPACE)
-    text = _NEWLINES.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINES.sub(" ", text)
+    if text.isascii():
+        return _ASCII_SPACES.sub(" ", text)
     return _SPACES.sub(" ", text)
 
 
@@ -240,6 +246,13 @@ def parse(document: str) -> Parsed:
                 current = _end(node, open_tag, close_meta, meta)
             continue
 
+        if not attribute_text and tag not in _SPECIAL:  # <p>, <strong>...: no checks
+            node = _Node(current, EXCLUDED if current.status == EXCLUDED else INDEXING)
+            if current.anchor_ids and tag in INLINE:
+                node.anchor_ids = list(current.anchor_ids)
+            stack.append((tag, node))
+            current = node
+            continue
         attributes = _attributes(attribute_text)
         if tag == "html":
             if "lang" in attributes:
@@ -617,7 +630,16 @@ def page_of(path: str, parsed: Parsed) -> Page:
                     hits[key] = [held, entry]
                 else:
                     held.append(entry)
-    words = {key: locations(held) for key, held in hits.items()}
+    words = {}
+    for key, held in hits.items():
+        if held.__class__ is tuple and len(held[1]) == 1:  # once on the page
+            once = (held[0], held[1][0])
+            found = _ONCE.get(once)
+            if found is None:
+                found = _ONCE[once] = (2, int_array([-once[0] - 1, once[1]]))
+            words[key] = found
+        else:
+            words[key] = locations(held)
 
     meta_words: dict[str, dict] = {}
     for name, value in sorted(parsed.meta.items()):
@@ -640,6 +662,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
 
 
 _HITS: dict[str, tuple] = {}  # raw word -> _hits(raw word), for this process
+_ONCE: dict[tuple, tuple] = {}  # (weight, position) -> locations of a lone word
 
 
 def _hits(raw: str) -> tuple[tuple, int]:
@@ -665,8 +688,6 @@ def locations(held: tuple | list) -> tuple[int, bytes]:
     if held.__class__ is tuple:  # most words: one weight, positions in order
         weight, positions = held
         if weight != _PLAIN:
-            if len(positions) == 1:
-                return 2, single(weight, positions[0])
             numbers = [-weight - 1, positions[0]]
         else:
             numbers = [positions[0]]

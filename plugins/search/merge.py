@@ -33,6 +33,7 @@ import heapq
 import json
 import operator
 import os
+import pickle
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,8 @@ CHUNK_BYTES = 40_000
 # gzip level of the joined chunks: 38 MB of CBOR at 10,000 reports packs to
 # 15.0 MB in 1.1 s at 5, to 14.7 MB in 2.4 s at 6 (Pagefind: 14.4 MB).
 COMPRESSION = 5
+# What search.bundle.write_shard leaves in a shard for this process.
+HANDED_OVER = "words.pickle"
 
 
 class MergeError(ValueError):
@@ -124,6 +127,15 @@ class _Pages:
         self.first = _uint(pages[0].group(1))
         self.last = sum(map(_uint, map(_DELTA, pages)))
 
+    @classmethod
+    def known(cls, count: int, first: int, last: int, buf: bytes) -> "_Pages":
+        """A page list whose count and first and last pages are known: the
+        CBOR of its pages, the first numbered from 0, as ``buf``."""
+        pages = cls.__new__(cls)
+        pages.buf, pages.start, pages.end = buf, 0, len(buf)
+        pages.count, pages.first, pages.last = count, first, last
+        return pages
+
 
 def _join_pages(parts: list[tuple[_Pages, int, list | None]]) -> list:
     """The CBOR of one page list made of the shards' lists (each with the
@@ -190,12 +202,19 @@ def _words(buf: bytes, shard: "Shard"):
 class Shard:
     """One shard's bundle, read: per language its metadata and its words.
     Reading is most of the joining's work, so a shard can be read while
-    Pagefind indexes the next one."""
+    Pagefind indexes the next one.  A shard the portal's writer made
+    (:func:`search.bundle.write_shard`) hands its words over ready:
+    nothing to parse."""
 
     def __init__(self, bundle: Path):
         self.bundle = bundle
-        self.entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
         self.languages = {}
+        self.filters: dict[str, list] = {}  # language -> [[name, values], ...]
+        handed = bundle / HANDED_OVER
+        if handed.exists():
+            self._handed_over(pickle.loads(handed.read_bytes()))
+            return
+        self.entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
         for language, info in self.entry["languages"].items():
             meta = read_pf(bundle / f"pagefind.{info['hash']}.pf_meta")
             if meta[4]:
@@ -206,6 +225,26 @@ class Shard:
                 for word in _words(pf_body(bundle / "index" / f"{name}.pf_index"), self)
             ]
             self.languages[language] = (meta, words)
+            self.filters[language] = [
+                read_pf(bundle / "filter" / f"{file_hash}.pf_filter")
+                for _, file_hash in meta[3]
+            ]
+
+    def _handed_over(self, shard: dict) -> None:
+        self.entry = shard["entry"]
+        for language, found in shard["languages"].items():
+            meta = [found["version"], found["pages"], [], [], [], found["fields"]]
+            words = [
+                (
+                    word,
+                    self,
+                    _Pages.known(*pages),
+                    [(form, _Pages.known(*p)) for form, p in forms],
+                )
+                for word, pages, forms in found["words"]
+            ]
+            self.languages[language] = (meta, words)
+            self.filters[language] = found["filters"]
 
 
 def _word_entry(word: bytes, group: list, place: dict) -> bytes:
@@ -305,11 +344,9 @@ def _join_language(
         place[shard] = (fragments.first[shard, language], None if same else numbers)
 
     values: dict[str, dict[str, list]] = {}
-    for shard, meta in zip(shards, metas, strict=True):
+    for shard in shards:
         offset = place[shard][0]
-        for _, file_hash in meta[3]:
-            path = shard.bundle / "filter" / f"{file_hash}.pf_filter"
-            name, entries = read_pf(path)
+        for name, entries in shard.filters[language]:
             for value, numbers in entries:
                 shifted = [offset + n for n in numbers]
                 values.setdefault(name, {}).setdefault(value, []).extend(shifted)
@@ -373,7 +410,7 @@ def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> 
     # The scripts, styles and WebAssembly are the same in every shard.
     for item in shards[0].bundle.iterdir():
         if item.is_file() and item.suffix != ".pf_meta":
-            if item.name != "pagefind-entry.json":
+            if item.name not in ("pagefind-entry.json", HANDED_OVER):
                 shutil.copy2(item, out / item.name)
     entry = dict(shards[0].entry)
     languages = {}
