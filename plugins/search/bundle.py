@@ -22,7 +22,7 @@ from pathlib import Path
 import cbor2
 
 from .cbor import head, int_array, text
-from .fossick import page_of, parse
+from .fossick import encoded, page_of, parse
 from .merge import HANDED_OVER, _chunk_ranges
 from .stable import pf_pack
 
@@ -89,14 +89,15 @@ class _Index:
             for original, where in spellings.items():
                 numbers = [(self.field_number[name], p) for name, p in where]
                 meta[stemmed, original] = _meta_locations(numbers)
-        words = page.words
-        only_meta = [key for key in meta if key not in words]
-        for keys in (words, only_meta):
+        # The text's words first, then those only in the metadata (what
+        # the first pass left in ``meta``).
+        for text_words in (True, False):
             grown: dict[str, int] = {}  # word -> its spellings before these
-            for key in keys:
+            for key in page.words if text_words else list(meta):
                 stemmed, original = key
-                size, locations = words.get(key, _NONE)
-                meta_size, meta_cbor = meta.get(key, _NONE)
+                held = page.words.get(key)
+                size, locations = _NONE if held is None else encoded(held)
+                meta_size, meta_cbor = meta.pop(key, _NONE)
                 if original is None:
                     entry = self.plain.get(stemmed)
                     if entry is None:

@@ -500,7 +500,8 @@ class Page:
     filters: dict
     meta: dict
     anchors: list
-    # (word, spelling with marks or None) -> (location count, their CBOR)
+    # (word, spelling with marks or None) -> (weight, positions), or a
+    # list of them (see :func:`encoded`)
     words: dict
     # word -> {spelling with marks or None: [(field name, position)]}
     meta_words: dict
@@ -630,17 +631,6 @@ def page_of(path: str, parsed: Parsed) -> Page:
                     hits[key] = [held, entry]
                 else:
                     held.append(entry)
-    words = {}
-    for key, held in hits.items():
-        if held.__class__ is tuple and len(held[1]) == 1:  # once on the page
-            once = (held[0], held[1][0])
-            found = _ONCE.get(once)
-            if found is None:
-                found = _ONCE[once] = (2, int_array([-once[0] - 1, once[1]]))
-            words[key] = found
-        else:
-            words[key] = locations(held)
-
     meta_words: dict[str, dict] = {}
     for name, value in sorted(parsed.meta.items()):
         for position, word in enumerate(split(value)):
@@ -654,7 +644,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
         filters=dict(sorted(parsed.filters.items())),
         meta=dict(sorted(parsed.meta.items())),
         anchors=anchors,
-        words=words,
+        words=hits,
         meta_words=meta_words,
         language=parsed.language,
         has_custom_body=parsed.has_custom_body,
@@ -680,13 +670,19 @@ def _hits(raw: str) -> tuple[tuple, int]:
 _PLAIN = 25
 
 
-def locations(held: tuple | list) -> tuple[int, bytes]:
+def encoded(held: tuple | list) -> tuple[int, bytes]:
     """One word's ``(weight, positions)`` on one page (or a list of them):
     how many numbers its locations are and their CBOR, ``[-(weight + 1),
     position, delta, ...]`` with the plain weight first, then by weight
     and position (Pagefind's ``positions_to_packed_page``)."""
     if held.__class__ is tuple:  # most words: one weight, positions in order
         weight, positions = held
+        if len(positions) == 1:  # once on the page
+            once = (weight, positions[0])
+            found = _ONCE.get(once)
+            if found is None:
+                found = _ONCE[once] = (2, int_array([-weight - 1, positions[0]]))
+            return found
         if weight != _PLAIN:
             numbers = [-weight - 1, positions[0]]
         else:
