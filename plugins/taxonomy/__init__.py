@@ -4,14 +4,28 @@
 indexes, paginated like Pelican's own tag pages; an Atom feed per ward and
 per topic.  The grouping is :mod:`taxonomy.core`; this module only hands the
 groups to Pelican.  Settings (defaults below) may change every address.
+A term's pages share all but their cards, pagination and address: that
+part is rendered once per term (:mod:`taxonomy.frames`).
 """
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 from portal.urls import newest_first
 from vietnamese.text import capitalize_first
 
-from .core import Term, counts_by_year, group
+from .core import Term, by_month, group
+from .frames import FramedTemplate
+
+# A term page's own blocks (base.html, index.html) and the names only they
+# may use: the rest of the page is rendered once per term (taxonomy.frames).
+PAGE_BLOCKS = ("seo", "listing")
+PER_PAGE = (
+    "output_file",
+    "articles_page",
+    "articles_previous_page",
+    "articles_next_page",
+)
 
 DEFAULTS = {
     "WARD_URL": "phuong/{slug}/",
@@ -29,6 +43,8 @@ DEFAULTS = {
     "TOPICS_SAVE_AS": "chu-de/index.html",
     "TOPIC_FEED_ATOM": "chu-de/{slug}/atom.xml",
     "TAXONOMY_PAGINATION": None,  # None: DEFAULT_PAGINATION
+    # Render what a term's pages share once per term (False: every page whole).
+    "TAXONOMY_FRAMES": True,
 }
 
 
@@ -114,20 +130,10 @@ class TaxonomyGenerator(Generator):
             ("topic", "topics_index"),
         ):
             template = self.get_template(kind)
+            if setting(self.settings, "TAXONOMY_FRAMES"):
+                template = FramedTemplate(template, PAGE_BLOCKS, PER_PAGE, _frame_key)
             for term in context.get(key, ()):
-                writer.write_file(
-                    term.save_as,
-                    template,
-                    context,
-                    url=term.url,
-                    term=term,
-                    articles=term.articles,
-                    template_name=kind,
-                    relative_urls=self.settings["RELATIVE_URLS"],
-                    page_name=term.url.rstrip("/") or "index",
-                    blog=True,
-                    **{kind: term},
-                )
+                self._write_term(writer, template, kind, term)
                 if term.feed_url:
                     writer.write_feed(
                         term.articles,
@@ -136,6 +142,8 @@ class TaxonomyGenerator(Generator):
                         url=term.feed_url,
                         feed_title=term.feed_title,
                     )
+        # [(year, reports)], newest first: what the year terms already count.
+        year_counts = [(term.obj, term.count) for term in context.get("years", ())]
         for name, key in (("wards", "WARDS"), ("years", "YEARS"), ("topics", "TOPICS")):
             save_as = setting(self.settings, f"{key}_SAVE_AS")
             if save_as:
@@ -146,8 +154,67 @@ class TaxonomyGenerator(Generator):
                     url=setting(self.settings, f"{key}_URL"),
                     page_name=name,
                     relative_urls=self.settings["RELATIVE_URLS"],
-                    year_counts=counts_by_year(context.get("articles", ())),
+                    year_counts=year_counts,
                 )
+
+    def _write_term(self, writer, template, kind, term):
+        """A term's listing pages, as Pelican paginates them."""
+        names = {
+            "template_name": kind,
+            "relative_urls": self.settings["RELATIVE_URLS"],
+            "term": term,
+            "articles": term.articles,
+            "page_name": term.url.rstrip("/") or "index",
+            "blog": True,
+            kind: term,
+        }
+        if not isinstance(template, FramedTemplate):
+            writer.write_file(
+                term.save_as, template, self.context, url=term.url, **names
+            )
+            return
+        # Pelican's own pages and paginator, each page handed to the writer
+        # as a page of its own (paginated={}): paginating, the writer
+        # copies the whole context for every page and makes each Page
+        # three times (as itself, its neighbours' next and previous).
+        per_page = (
+            self.settings["PAGINATED_TEMPLATES"][kind]
+            or self.settings["DEFAULT_PAGINATION"]
+        )
+        paginator = Paginator(
+            term.save_as, term.url, term.articles, self.settings, per_page
+        )
+        for previous, page, following in neighbours(
+            [paginator.page(n) for n in paginator.page_range]
+        ):
+            writer.write_file(
+                page.save_as,
+                template,
+                self.context,
+                paginated={},
+                articles_paginator=paginator,
+                articles_page=page,
+                articles_previous_page=previous,
+                articles_next_page=following,
+                **names,
+            )
+
+
+def neighbours(items: list) -> list[tuple]:
+    """[(previous, item, next)], None past either end."""
+    padded = [None, *items, None]
+    return list(zip(padded, items, padded[2:], strict=False))
+
+
+def _frame_key(context) -> tuple:
+    """What a term page's frame depends on besides the shared context."""
+    return (context["term"].save_as, context.get("SITEURL"), context["localsiteurl"])
+
+
+def add_filters(generator):
+    """``by_month``: a year page's reports by month, newest first (they
+    come sorted, so one pass over them; Jinja's ``groupby`` sorts again)."""
+    generator.env.filters["by_month"] = by_month
 
 
 def get_generators(pelican):
@@ -155,5 +222,8 @@ def get_generators(pelican):
 
 
 def register():
+    # generator_init: each generator's Jinja environment exists, nothing
+    # is rendered yet.
+    signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(build_terms)
     signals.get_generators.connect(get_generators)

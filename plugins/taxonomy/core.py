@@ -61,10 +61,3 @@ def group(articles, wards_order, topics_order):
 def by_month(articles):
     """[(month, [articles])] in the order the articles come (newest first)."""
     return [(m, list(items)) for m, items in groupby(articles, lambda a: a.date.month)]
-
-
-def counts_by_year(articles) -> list[tuple[int, int]]:
-    counts = defaultdict(int)
-    for article in articles:
-        counts[article.date.year] += 1
-    return sorted(counts.items(), reverse=True)
