@@ -237,3 +237,25 @@ def test_a_site_indexed_by_the_portal_matches_one_indexed_by_pagefind(tmp_path, 
     assert "🎉" in portal["words"]  # that shard went to Pagefind's binary
     assert len(portal["words"]) > 500
     assert portal == index_by_url(tmp_path / "pagefind/pagefind")
+
+
+def test_pagefinds_scripts_are_copied_so_a_publish_cannot_edit_the_cache(
+    tmp_path, scripts
+):
+    """A publish minifies the output's CSS in place: the cached scripts
+    that every build copies from must not change with it."""
+    write_records(tmp_path / "site", {"photos": BODIES["photos"]})
+    documents = [
+        (str(p.relative_to(tmp_path / "site")), p.read_text(encoding="utf-8"))
+        for p in (tmp_path / "site").rglob("*.html")
+    ]
+    out = tmp_path / "bundle"
+    write_bundle(documents, out, search.PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+    cached = (scripts / "pagefind-ui.css").read_bytes()
+    (out / "pagefind-ui.css").write_text("/* minified */", encoding="utf-8")
+    assert (scripts / "pagefind-ui.css").read_bytes() == cached
+    assert sorted(p.name for p in scripts.iterdir()) == sorted(
+        p.name
+        for p in out.iterdir()
+        if p.is_file() and p.suffix != ".pf_meta" and p.name != "pagefind-entry.json"
+    )

@@ -12,7 +12,6 @@ metadata locations ``[-(field + 1), position, delta, ...]``.
 
 import hashlib
 import json
-import os
 import pickle
 import shutil
 import subprocess
@@ -331,20 +330,18 @@ def write_bundle(
 
 
 def _copy_assets(assets: Path | None, out: Path) -> None:
+    """Copies, never hard links: a publish minifies the output's CSS in
+    place, which through a link would rewrite the cached file too."""
     if assets is None:
         return
     for item in assets.iterdir():
-        target = out / item.name
-        try:
-            os.link(item, target)
-        except OSError:
-            shutil.copy2(item, target)
+        shutil.copyfile(item, out / item.name)
 
 
 def assets(command: list[str], cache: Path, version: str) -> Path:
     """Pagefind's scripts, styles and WebAssembly, as its binary writes
     them: run once on a one-page site and kept in ``cache``."""
-    folder = cache / f"pagefind-{version}-assets"
+    folder = cache / f"pagefind-{version}-scripts"
     if (folder / "pagefind.js").exists():
         return folder
     cache.mkdir(parents=True, exist_ok=True)
