@@ -71,68 +71,84 @@ class _Index:
 
     def __init__(self, fields: list[str]):
         self.field_number = {name: n for n, name in enumerate(fields)}
-        # word -> [CBOR, last page, pages, numbers, first page]
-        self.plain: dict[str, list] = {}
-        self.forms: dict[str, dict[str, list]] = {}  # word -> {spelling: same}
-        self.starts = [head(0, n) for n in range(1 << 12)]  # page deltas
-
-    def _start(self, delta: int) -> bytes:
-        return b"\x83" + (self.starts[delta] if delta < 4096 else head(0, delta))
+        # (word, spelling) -> [CBOR, last page, pages, numbers, first page,
+        # 0 if first met in a page's text, 1 in its metadata only]
+        self.entries: dict[tuple, list] = {}
+        self.starts = [b"\x83" + head(0, n) for n in range(1 << 12)]  # deltas
+        # A text word (weight 1.0, stored as 24: -25) once on a page, by
+        # its position.
+        self.once = [b"\x82\x38\x18" + head(0, n) for n in range(1 << 12)]
 
     def add(self, number: int, page) -> None:
-        """Page ``number``'s words (Pagefind adds a page's new spellings of
-        a word in order: those of its text first, then those only in its
-        metadata)."""
+        """Page ``number``'s words and metadata words."""
         meta = {}
         for stemmed, spellings in page.meta_words.items():
             for original, where in spellings.items():
                 numbers = [(self.field_number[name], p) for name, p in where]
                 meta[stemmed, original] = _meta_locations(numbers)
-        # The text's words first, then those only in the metadata (what
-        # the first pass left in ``meta``).
-        for text_words in (True, False):
-            grown: dict[str, int] = {}  # word -> its spellings before these
-            for key in page.words if text_words else list(meta):
-                stemmed, original = key
-                held = page.words.get(key)
-                size, locations = _NONE if held is None else encoded(held)
-                meta_size, meta_cbor = meta.pop(key, _NONE)
-                if original is None:
-                    entry = self.plain.get(stemmed)
-                    if entry is None:
-                        entry = self.plain[stemmed] = [bytearray(), 0, 0, 0, number]
-                else:
-                    forms = self.forms.get(stemmed)
-                    if forms is None:
-                        forms = self.forms[stemmed] = {}
-                    entry = forms.get(original)
-                    if entry is None:
-                        grown.setdefault(stemmed, len(forms))
-                        entry = forms[original] = [bytearray(), 0, 0, 0, number]
-                cbor = entry[0]
-                cbor += self._start(number - entry[1])
-                cbor += locations
-                cbor += meta_cbor
-                entry[1] = number
-                entry[2] += 1
-                entry[3] += size + meta_size + 1
-            for stemmed, first in grown.items():
-                _new_forms(self.forms[stemmed], first)
+        entries, starts, once = self.entries, self.starts, self.once
+        for key, held in page.words.items():
+            if (
+                held.__class__ is tuple
+                and held[0] == 24
+                and len(held[1]) == 1
+                and held[1][0] < 4096
+            ):
+                size, locations = 2, once[held[1][0]]
+            else:
+                size, locations = encoded(held)
+            meta_size, meta_cbor = meta.pop(key, _NONE) if meta else _NONE
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = [bytearray(), 0, 0, 0, number, 0]
+            cbor = entry[0]
+            delta = number - entry[1]
+            cbor += starts[delta] if delta < 4096 else b"\x83" + head(0, delta)
+            cbor += locations
+            cbor += meta_cbor
+            entry[1] = number
+            entry[2] += 1
+            entry[3] += size + meta_size + 1
+        for key, (meta_size, meta_cbor) in meta.items():  # only in the metadata
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = [bytearray(), 0, 0, 0, number, 1]
+            cbor = entry[0]
+            delta = number - entry[1]
+            cbor += b"\x83" + head(0, delta) + b"\x80" + meta_cbor
+            entry[1] = number
+            entry[2] += 1
+            entry[3] += meta_size + 1
+
+    def words(self):
+        """(word, its own entry or None, [(spelling, entry), ...]) in word
+        order, the spellings in Pagefind's order: as first met, those met
+        on the same page in the text before the metadata, then by spelling."""
+        plain: dict[str, list] = {}
+        forms: dict[str, list] = {}
+        for (stemmed, original), entry in self.entries.items():
+            if original is None:
+                plain[stemmed] = entry
+            else:
+                forms.setdefault(stemmed, []).append((original, entry))
+        for word in sorted(plain.keys() | forms.keys()):
+            spellings = forms.get(word, [])
+            if len(spellings) > 1:
+                spellings.sort(key=lambda f: (f[1][4], f[1][5], f[0]))
+            yield word, plain.get(word), spellings
 
     def chunks(self, size: int):
         """(first word, last word, CBOR) of each chunk of the word index,
         cut once a chunk holds ``size`` numbers (Pagefind 1.5 counts the
         word's own pages only, not its variants')."""
         chunk, held, first, count = [], 0, None, 0
-        no_forms: dict = {}
-        for word in sorted(self.plain.keys() | self.forms.keys()):
-            cbor, _, pages, numbers, _ = self.plain.get(word, _EMPTY)
-            forms = self.forms.get(word, no_forms)
+        for word, entry in self.words_entries():
+            cbor, _, pages, numbers, _, _ = entry[0] or _EMPTY
             count += 1
             held += numbers
             first = first or word
-            chunk += (b"\x83", text(word), head(4, pages), cbor, head(4, len(forms)))
-            for form, (cbor, _, pages, _, _) in forms.items():
+            chunk += (b"\x83", text(word), head(4, pages), cbor, head(4, len(entry[1])))
+            for form, (cbor, _, pages, _, _, _) in entry[1]:
                 chunk += (b"\x82", text(form), head(4, pages), cbor)
             if held >= size:
                 yield first, word, _array(count, chunk)
@@ -140,33 +156,26 @@ class _Index:
         if chunk:
             yield first, word, _array(count, chunk)
 
+    def words_entries(self):
+        for word, own, spellings in self.words():
+            yield word, (own, spellings)
+
     def handed_over(self) -> list:
         """The words for the joining process (search.merge): in order, as
         UTF-8, each page list as (pages, first page, last page, CBOR)."""
         words = []
-        no_forms: dict = {}
-        for word in sorted(self.plain.keys() | self.forms.keys()):
-            cbor, last, pages, _, first = self.plain.get(word, _EMPTY)
+        for word, own, spellings in self.words():
+            cbor, last, pages, _, first, _ = own or _EMPTY
             forms = [
                 (form.encode(), (n, f, lst, bytes(c)))
-                for form, (c, lst, n, _, f) in self.forms.get(word, no_forms).items()
+                for form, (c, lst, n, _, f, _) in spellings
             ]
             words.append((word.encode(), (pages, first, last, bytes(cbor)), forms))
         return words
 
 
 _NONE = (0, b"\x80")
-_EMPTY = (b"", 0, 0, 0, 0)
-
-
-def _new_forms(forms: dict, first: int) -> None:
-    """Forms first met on the same page go in order of spelling, as
-    Pagefind adds them (``forms`` from its ``first``-th entry on)."""
-    added = list(forms.items())[first:]
-    if len(added) > 1:
-        for form, _ in added:
-            del forms[form]
-        forms.update(sorted(added))
+_EMPTY = (b"", 0, 0, 0, 0, 0)
 
 
 def _array(count: int, items: list[bytes]) -> bytes:
