@@ -533,21 +533,20 @@ def _scaled(text: str, auto: bool) -> int:
     return scaled if auto else max(scaled, 1)
 
 
-def _runs(words: list[str], parsed: Parsed, anchors: list):
+def _runs(digest: str, parsed: Parsed, anchors: list):
     """The words between Pagefind's markers: (weight, first position,
     words), anchors added to ``anchors`` as they are met."""
     weights = [WEIGHT_MULTIPLIER]
-    start = index = 0
-    run: list[str] = []
-    for word in words:
-        if word[0] != "_" or not word.startswith(_MARKERS):
-            run.append(word)
-            index += 1
+    index = 0
+    pieces = _MARKER.split(digest)  # text, marker, text, marker, ..., text
+    for number, piece in enumerate(pieces):
+        if not number % 2:  # text between markers
+            run = split(piece)
+            if run:
+                yield weights[-1] if weights else 1, index, run
+                index += len(run)
             continue
-        if run:
-            yield weights[-1] if weights else 1, start, run
-            run = []
-        start = index
+        word = piece
         if word.startswith("___PAGEFIND_ANCHOR___"):
             rest = word.replace("___PAGEFIND_ANCHOR___", "")
             element, colon, anchor_id = rest.partition(":")
@@ -575,15 +574,12 @@ def _runs(words: list[str], parsed: Parsed, anchors: list):
                 weights.append(weights[-1])
         elif weights:  # ___END_PAGEFIND_WEIGHT___
             weights.pop()
-    if run:
-        yield weights[-1] if weights else 1, start, run
 
 
-_MARKERS = (
-    "___PAGEFIND_ANCHOR___",
-    "___PAGEFIND_WEIGHT___",
-    "___PAGEFIND_AUTO_WEIGHT___",
-    "___END_PAGEFIND_WEIGHT___",
+# A word that is one of Pagefind's markers (a whole word from its start).
+_MARKER = re.compile(
+    f"(?<![^{WHITE_SPACE}])(___(?:PAGEFIND_ANCHOR|PAGEFIND_WEIGHT|"
+    f"PAGEFIND_AUTO_WEIGHT|END_PAGEFIND_WEIGHT)___[^{WHITE_SPACE}]*)"
 )
 
 
@@ -605,7 +601,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
     # word has more than one weight or source on the page
     hits: dict[tuple, tuple | list] = {}
     count = 0
-    for weight, start, run in _runs(split(digest), parsed, anchors):
+    for weight, start, run in _runs(digest, parsed, anchors):
         content += run
         count = start + len(run)
         at: dict[str, list] = {}  # the run's words and their positions
