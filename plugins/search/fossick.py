@@ -118,6 +118,7 @@ class _Node:
         "filter",
         "meta",
         "parent",
+        "plain",
         "sort",
         "status",
         "value",
@@ -127,6 +128,7 @@ class _Node:
     def __init__(self, parent=None, status=INDEXING):
         self.parent = parent
         self.status = status
+        self.plain = False  # no attributes: no filter, metadata or weight
         self.value = ""
         self.filter = self.meta = self.default_meta = self.sort = None
         self.weight = self.anchor_ids = None
@@ -234,8 +236,22 @@ def parse(document: str) -> Parsed:
             continue
         tag = tag.lower()
         if closing:
-            # Close up to the matching open element (well-formed input:
-            # the last one); an end tag with no open element is ignored.
+            if stack and stack[-1][0] == tag:  # well-formed: the last one
+                node = stack[-1][1]
+                if node.plain and node.status == INDEXING and tag not in AUTO_WEIGHT:
+                    stack.pop()  # an element without attributes: only its text
+                    current = node.parent
+                    if current.status != PARENT_OF_BODY:
+                        value = node.value
+                        if tag in SENTENCE:
+                            value = " " + value
+                            if _SENTENCE_CHAR.match(value[-1]):
+                                value += "."
+                            value += " "
+                        current.value += value
+                    continue
+            # Close up to the matching open element; an end tag with no
+            # open element is ignored.
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == tag:
                     break
@@ -248,6 +264,7 @@ def parse(document: str) -> Parsed:
 
         if not attribute_text and tag not in _SPECIAL:  # <p>, <strong>...: no checks
             node = _Node(current, EXCLUDED if current.status == EXCLUDED else INDEXING)
+            node.plain = True
             if current.anchor_ids and tag in INLINE:
                 node.anchor_ids = list(current.anchor_ids)
             stack.append((tag, node))
