@@ -32,9 +32,9 @@ PLUGINS = [
     "portal",
     # buildspeed right after portal: it keeps each report's address as soon
     # as portal has settled the slugs, and it writes the pages (Pelican's
-    # last signal) before search waits there for Pagefind.
+    # last signal) before search waits there for the index.
     "buildspeed",
-    # search next: Pagefind starts as soon as the reports have their wards,
+    # search next: indexing starts as soon as the reports have their wards,
     # topics and addresses, not after the plugins below.
     "search",
     "photos",
@@ -91,10 +91,11 @@ ARCHIVES_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "search"]
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
-# Pagefind indexes every report during the build (plugins/search).
+# Every report is indexed for search during the build (plugins/search:
+# Pagefind's index, written by the build itself; SEARCH_INDEXER).
 SEARCH_INDEX = True
-# The dev server keeps the first build's index: Pagefind indexes every
-# report (about 22 s at 10,000), too slow for a preview on every save.
+# The dev server keeps the first build's index: indexing every report
+# again (15-19 s of CPU at 10,000) is too slow for a preview on every save.
 SEARCH_INDEX_ON_REBUILD = False
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
