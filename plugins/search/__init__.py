@@ -1,10 +1,13 @@
-"""Search with Pagefind (PyPI ``pagefind[bin]``), run as part of every build.
+"""Search with Pagefind's index (PyPI ``pagefind[bin]``), built in every build.
 
 As soon as the articles are read, a forked process builds one small record
 per article (:mod:`search.records`: headline, date, ward/year/topic filters,
-body, byline, and the đ-words written with d from :mod:`search.fold`),
-writes them out and runs Pagefind on them, shard by shard, while Pelican
-renders and writes the pages on its own cores; a fresh ``python -m
+body, byline, and the đ-words written with d from :mod:`search.fold`) and
+indexes them shard by shard, each in a forked child that reads them as
+Pagefind's indexer would and writes Pagefind's files (:mod:`search.fossick`,
+:mod:`search.bundle`; Pagefind's binary for ``SEARCH_INDEXER =
+"pagefind"``, another Pagefind version, or a shard with emoji), while
+Pelican renders and writes the pages on its own cores; a fresh ``python -m
 search.merge`` process joins the shards into one index.  The index is made
 byte-stable (:mod:`search.stable`) and, at the end of the build, swapped in
 whole.  When the records are those of the index already in the output,
@@ -454,7 +457,7 @@ def finish_pagefind(pelican):
         if result["code"] == KEPT:
             return
         if result["code"] != 0:
-            log.error("Pagefind không tạo được chỉ mục tìm kiếm: %s", result["message"])
+            log.error("Không tạo được chỉ mục tìm kiếm: %s", result["message"])
             if settings.get("PORTAL_STRICT"):
                 raise SystemExit(1)
             return

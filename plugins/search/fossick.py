@@ -600,11 +600,6 @@ _MARKER = re.compile(
 )
 
 
-def read(path: str, document: str) -> Page:
-    """The page Pagefind makes of the file ``path`` holding ``document``."""
-    return page_of(path, parse(document))
-
-
 def page_of(path: str, parsed: Parsed) -> Page:
     """The page Pagefind makes of the parsed file ``path``: its words."""
     digest = parsed.digest

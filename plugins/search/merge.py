@@ -43,6 +43,7 @@ from pathlib import Path
 
 import cbor2
 
+from .cbor import head as _encode_head
 from .stable import content_name, pf_body, pf_bytes, pf_pack, read_pf
 
 # A chunk of the word index closes once it holds this many bytes of CBOR:
@@ -85,15 +86,6 @@ def _head(buf: bytes, pos: int) -> tuple[int, int, int]:
         int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"),
         (pos + 1 + size),
     )
-
-
-def _encode_head(major: int, value: int) -> bytes:
-    if value < 24:
-        return bytes([major << 5 | value])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if value < 1 << (8 * size):
-            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
-    raise MergeError(f"{value} does not fit in CBOR")
 
 
 @lru_cache(maxsize=4096)
