@@ -259,3 +259,21 @@ def test_pagefinds_scripts_are_copied_so_a_publish_cannot_edit_the_cache(
         for p in out.iterdir()
         if p.is_file() and p.suffix != ".pf_meta" and p.name != "pagefind-entry.json"
     )
+
+
+@pytest.mark.parametrize(
+    "setting, version, own",
+    [
+        ({}, "1.5.2", True),
+        ({"SEARCH_INDEXER": "pagefind"}, "1.5.2", False),
+        ({}, "1.6.0", False),  # a Pagefind the writer was not checked against
+        ({"SEARCH_INDEXER": "other"}, "1.5.2", True),  # warned, the default
+    ],
+)
+def test_the_writer_runs_only_for_the_pagefind_it_follows(
+    monkeypatch, caplog, setting, version, own
+):
+    monkeypatch.setattr(search, "PAGEFIND", version)
+    assert search._own_index(setting) is own
+    if setting.get("SEARCH_INDEXER") == "other":
+        assert "SEARCH_INDEXER" in caplog.text

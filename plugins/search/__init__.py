@@ -149,7 +149,16 @@ def _own_index(settings) -> bool:
             "SEARCH_INDEXER = %r: chỉ nhận 'portal' hoặc 'pagefind'; dùng 'portal'",
             indexer,
         )
-    return indexer != "pagefind" and PAGEFIND in SUPPORTED
+    if indexer == "pagefind":
+        return False
+    if PAGEFIND not in SUPPORTED:
+        log.info(
+            "Pagefind %s: chỉ mục do Pagefind viết (search.bundle viết theo bản %s)",
+            PAGEFIND,
+            ", ".join(sorted(SUPPORTED)),
+        )
+        return False
+    return True
 
 
 class _Forked:
