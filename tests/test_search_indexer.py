@@ -15,7 +15,7 @@ from conftest import CONTENT, ROOT, build
 from search.bundle import SUPPORTED, write_bundle
 from search.fossick import INCLUDE_CHARACTERS, exotic, page_url
 from search.stable import pf_body, read_pf, stabilise
-from test_search import RECORD, REPORT, index_by_url
+from test_search import ARTICLES, RECORD, REPORT, index_by_url
 
 pytestmark = pytest.mark.skipif(
     search.PAGEFIND not in SUPPORTED, reason="the writer follows Pagefind 1.5.2"
@@ -277,3 +277,31 @@ def test_the_writer_runs_only_for_the_pagefind_it_follows(
     assert search._own_index(setting) is own
     if setting.get("SEARCH_INDEXER") == "other":
         assert "SEARCH_INDEXER" in caplog.text
+
+
+def test_an_index_that_fails_keeps_the_last_one_and_stops_a_strict_build(
+    tmp_path, make_content, monkeypatch, caplog
+):
+    """The forked indexer's error reaches the build's log with its reason;
+    the output keeps the index it had; a publish (strict) build stops."""
+    content = make_content(ARTICLES)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(content, out, CACHE_PATH=str(cache))
+    entry = (out / "pagefind/pagefind-entry.json").read_bytes()
+    report = content / "tin-tuc/c.md"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("văn hóa.", "văn hóa mới."),
+        encoding="utf-8",
+    )
+
+    def full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(search, "write_bundle", full)  # the forks inherit it
+    build(content, out, CACHE_PATH=str(cache))
+    assert "Không tạo được chỉ mục tìm kiếm" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
+    with pytest.raises(SystemExit):
+        build(content, out, CACHE_PATH=str(cache), PORTAL_STRICT=True)
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
