@@ -128,6 +128,12 @@ BODIES = {
         'width="800" height="600"><figcaption>Toàn cảnh Hội nghị</figcaption>'
         '</figure><p>Chữ <img src="/anh/2.jpg" alt="Hai"> giữa.</p>',
     ),
+    "symbols": (
+        "Nắng nóng 38°C",
+        "<p>Nhiệt độ 38°C–40°C, giá 5€ ± 2%, 3×4=12, mục §2, ¶ • ‣ … ‰ № ℃ "
+        "µg ¼ ½ ¾ ² ³ ¹ ª º ´ ˆ ˜ ¨ ¯ ¸ · ‐ ‑ ‒ – — ― ‖ ‘ ’ ‚ ‛ “ ” „ ‟ "
+        "† ‡ ′ ″ ‹ › « » ¡ ¿ ¦ ¬ ¤ ¢ £ ¥ ₫ 100₫/kg</p>",
+    ),
     "spaces": (
         "  Khoảng   trắng  ",
         "<p>  nhiều   khoảng\t\ttab\n\nxuống  dòng \u2003em\u00a0nbsp"
@@ -175,6 +181,8 @@ def test_each_body_alone_is_indexed_as_pagefind_does(tmp_path, scripts):
         ("Đảng uỷ phường Nghi Hòa – 10/01/2024 “Hội nghị” 92,4%", False),
         ("Chúc mừng 🎉", True),
         ("© 2024", True),
+        ("Trời nắng ☀ 38°C", True),
+        ("Nhiệt độ 38°C, giá 5€ ± 2% × 3 • mục §2 ½", False),
         ("क्षेत्र", True),  # a vowel sign Pagefind counts as a letter
         ("Nghi Hòa", False),
     ],

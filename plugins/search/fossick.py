@@ -81,19 +81,30 @@ WEIGHT_MAX = 10.0
 
 
 # Characters this module does not read as Pagefind does: emoji (Pagefind
-# indexes them through a list of its own), private and unassigned code
-# points, and combining marks that Rust counts as letters (the Vietnamese
-# tone marks, U+0300-U+036F, are not among them).
-_EXOTIC_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Mn", "Mc", "Me"})
-_JOINERS = frozenset("\u200d\u20e3") | frozenset(map(chr, range(0xFE00, 0xFE10)))
+# indexes them through a list of its own; these ranges hold every code
+# point with Unicode's Emoji property but the ASCII digits, # and *, which
+# are emoji only with a keycap), the joiners and selectors that build
+# emoji, private and unassigned code points, and combining marks that Rust
+# counts as letters (the Vietnamese tone marks, U+0300-U+036F, are not
+# among them).  Other symbols (°, €, ±, ×, •, ...) are read as Pagefind does.
+_EMOJI = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa"
+    "\u231a\u231b\u2328\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab"
+    "\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
+    "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299"
+    "\u200d\u20e3\ufe00-\ufe0f\U0001f000-\U0001faff\U000e0000-\U000e007f]"
+)
+_EXOTIC_CATEGORIES = frozenset({"Cs", "Co", "Cn", "Mn", "Mc", "Me"})
 
 
 def exotic(text: str) -> bool:
     """Whether ``text`` holds a character Pagefind's binary must index."""
+    if _EMOJI.search(text):
+        return True
     for c in set(text):
         if c < "\x80" or "\u0300" <= c <= "\u036f":
             continue
-        if c in _JOINERS or unicodedata.category(c) in _EXOTIC_CATEGORIES:
+        if unicodedata.category(c) in _EXOTIC_CATEGORIES:
             return True
     return False
 
