@@ -236,13 +236,13 @@ def _shards(bundle: Path) -> Path:
 
 
 def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
-    """In a forked process: the records, and Pagefind on them unless the
-    output already holds their index.  The outcome goes to work/result.json.
+    """In a forked process: the records, and their index unless the output
+    already holds it.  The outcome goes to work/result.json.
     ``spare`` is set once Pelican only waits for it (a core is free)."""
     gc.freeze()  # only reads the parent's objects: no copying them to scan
     running = []
 
-    def stop(signum, frame):  # the build ended early: Pagefind goes too
+    def stop(signum, frame):  # the build ended early: the indexers go too
         for process in running:
             process.kill()
         os._exit(1)
@@ -297,18 +297,19 @@ def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
 
 
 def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts=None):
-    """Pagefind on each group of articles, and their bundles joined into
+    """Each group of articles indexed, and their bundles joined into
     ``bundle``; (exit code, message).  With ``scripts`` (Pagefind's own
     files, :func:`search.bundle.assets`) each shard is indexed by
-    :mod:`search.bundle` in a forked child instead of Pagefind's binary.
+    :mod:`search.bundle` in a forked child (a shard with emoji by
+    Pagefind's binary); without, by Pagefind's binary.
 
-    Pagefind keeps all its pages' words in memory (~0.3 MiB a report), so
-    it runs on shards of ``SEARCH_SHARD_SIZE`` reports: one at a time
-    while Pelican writes pages on the other cores, one a core once
-    ``spare`` is set (Pelican has nothing left to do but wait).  While
-    Pagefind indexes, this process writes the next shard's records (unless
-    ``built`` already holds them) and the joining process reads the
-    bundles already done, in shard order."""
+    Shards of ``SEARCH_SHARD_SIZE`` reports (Pagefind's binary keeps all
+    its pages' words in memory, ~0.3 MiB a report) are indexed one at a
+    time while Pelican writes pages on the other cores, one a core once
+    ``spare`` is set (Pelican has nothing left to do but wait).  Meanwhile
+    this process builds the next shard's records (unless ``built``
+    already holds them) and the joining process reads the shards already
+    done, in shard order."""
     shards = _shards(bundle)
     joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
     upcoming = iter(enumerate(groups))
