@@ -7,11 +7,13 @@ import json
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 import search
 from conftest import CONTENT, ROOT, build
+from search import fossick
 from search.bundle import SUPPORTED, write_bundle
 from search.fossick import INCLUDE_CHARACTERS, exotic, page_url
 from search.stable import pf_body, read_pf, stabilise
@@ -313,3 +315,16 @@ def test_an_index_that_fails_keeps_the_last_one_and_stops_a_strict_build(
     with pytest.raises(SystemExit):
         build(content, out, CACHE_PATH=str(cache), PORTAL_STRICT=True)
     assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
+
+
+def test_the_fast_path_of_exotic_skips_no_character_it_must_see():
+    """exotic() looks only at what its plain-text pattern leaves: no
+    character in that pattern may be an emoji or an exotic category."""
+    plain = [chr(c) for c in range(0x110000) if fossick._PLAIN_TEXT.fullmatch(chr(c))]
+    assert len(plain) > 1000  # ASCII, Latin, tone marks, punctuation, currency
+    for c in plain:
+        assert not fossick._EMOJI.match(c), hex(ord(c))
+        if not ("\u0300" <= c <= "\u036f"):
+            assert unicodedata.category(c) not in fossick._EXOTIC_CATEGORIES, hex(
+                ord(c)
+            )

@@ -97,16 +97,25 @@ _EMOJI = re.compile(
 _EXOTIC_CATEGORIES = frozenset({"Cs", "Co", "Cn", "Mn", "Mc", "Me"})
 
 
+# Characters never exotic: ASCII, the Latin letters and signs Vietnamese
+# and its neighbours use (©, ® aside), the tone marks, general punctuation
+# (‼, ⁉ and the joiners aside) and currency signs: most texts hold nothing
+# else, and only what else they hold is looked at one by one.
+_PLAIN_TEXT = re.compile(
+    "[\x00-\x7f\u00a0-\u00a8\u00aa-\u00ad\u00af-\u024f\u0300-\u036f"
+    "\u1e00-\u1eff\u2010-\u2027\u2030-\u203b\u203d-\u2048\u204a-\u205e"
+    "\u20a0-\u20bf]+"
+)
+
+
 def exotic(text: str) -> bool:
     """Whether ``text`` holds a character Pagefind's binary must index."""
-    if _EMOJI.search(text):
+    rest = _PLAIN_TEXT.sub("", text)
+    if not rest:
+        return False
+    if _EMOJI.search(rest):
         return True
-    for c in set(text):
-        if c < "\x80" or "\u0300" <= c <= "\u036f":
-            continue
-        if unicodedata.category(c) in _EXOTIC_CATEGORIES:
-            return True
-    return False
+    return any(unicodedata.category(c) in _EXOTIC_CATEGORIES for c in set(rest))
 
 
 def normalize_content(text: str) -> str:
