@@ -3,6 +3,8 @@
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,26 @@ def build(content: Path, output: Path, conf: str = "pelicanconf.py", **override)
     settings = settings_for(content, output, conf, **override)
     Pelican(settings).run()
     return settings
+
+
+def generated_reports(folder: Path, count: int) -> None:
+    """``count`` realistic reports (``bench/gen_corpus.py``) in ``folder``,
+    without their photo lines (no photo files here)."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/gen_corpus.py"),
+            str(folder),
+            str(count),
+            "--no-native-taxonomy",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for report in folder.glob("*.md"):
+        lines = report.read_text(encoding="utf-8").split("\n")
+        kept = [line for line in lines if not line.startswith("![")]
+        report.write_text("\n".join(kept), encoding="utf-8")
 
 
 def need(program: str, package: str | None = None) -> str:

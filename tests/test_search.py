@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import search
-from conftest import REGISTRY, ROOT, build
+from conftest import REGISTRY, ROOT, build, generated_reports
 from search.fold import d_words
 from search.merge import merge
 from search.stable import read_pf
@@ -268,21 +268,7 @@ def test_index_built_in_shards_and_joined_finds_what_one_run_finds(tmp_path):
     grows with the reports it holds) and search.merge joins the bundles:
     the joined index must answer every word as one Pagefind run does."""
     content = tmp_path / "content"
-    subprocess.run(  # 40 realistic reports, without their photo lines
-        [
-            sys.executable,
-            str(ROOT / "bench/gen_corpus.py"),
-            str(content / "tin-tuc"),
-            "40",
-            "--no-native-taxonomy",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    for report in (content / "tin-tuc").glob("*.md"):
-        lines = report.read_text(encoding="utf-8").split("\n")
-        kept = [line for line in lines if not line.startswith("![")]
-        report.write_text("\n".join(kept), encoding="utf-8")
+    generated_reports(content / "tin-tuc", 40)
     (content / "data").mkdir()
     (content / "data/registry.toml").write_bytes(REGISTRY.read_bytes())
     one, joined = tmp_path / "one", tmp_path / "joined"

@@ -6,13 +6,12 @@ import gzip
 import json
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 import search
-from conftest import CONTENT, ROOT, build
+from conftest import CONTENT, build, generated_reports
 from search import fossick
 from search.bundle import SUPPORTED, write_bundle
 from search.fossick import INCLUDE_CHARACTERS, exotic, page_url
@@ -199,21 +198,7 @@ def corpus(content: Path, count: int) -> None:
     """The real content (the seed reports, their photos) and ``count``
     generated reports."""
     shutil.copytree(CONTENT, content)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/gen_corpus.py"),
-            str(content / "tin-tuc" / "gen"),
-            str(count),
-            "--no-native-taxonomy",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    for report in (content / "tin-tuc" / "gen").glob("*.md"):  # no photo files
-        lines = report.read_text(encoding="utf-8").split("\n")
-        kept = [line for line in lines if not line.startswith("![")]
-        report.write_text("\n".join(kept), encoding="utf-8")
+    generated_reports(content / "tin-tuc" / "gen", count)
     (content / "tin-tuc" / "gen" / "emoji.md").write_text(
         REPORT.format(
             title="Chúc mừng năm mới",

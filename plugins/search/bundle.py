@@ -22,7 +22,7 @@ import cbor2
 
 from .cbor import head, int_array, text
 from .fossick import encoded, page_of, parse
-from .merge import HANDED_OVER, _chunk_ranges
+from .merge import HANDED_OVER, _chunk_ranges, scripts
 from .stable import pf_pack
 
 # The Pagefind versions whose bundles this writes, file for file
@@ -75,9 +75,6 @@ class _Index:
         # 0 if first met in a page's text, 1 in its metadata only]
         self.entries: dict[tuple, list] = {}
         self.starts = [b"\x83" + head(0, n) for n in range(1 << 12)]  # deltas
-        # A text word (weight 1.0, stored as 24: -25) once on a page, by
-        # its position.
-        self.once = [b"\x82\x38\x18" + head(0, n) for n in range(1 << 12)]
 
     def add(self, number: int, page) -> None:
         """Page ``number``'s words and metadata words."""
@@ -86,17 +83,9 @@ class _Index:
             for original, where in spellings.items():
                 numbers = [(self.field_number[name], p) for name, p in where]
                 meta[stemmed, original] = _meta_locations(numbers)
-        entries, starts, once = self.entries, self.starts, self.once
+        entries, starts = self.entries, self.starts
         for key, held in page.words.items():
-            if (
-                held.__class__ is tuple
-                and held[0] == 24
-                and len(held[1]) == 1
-                and held[1][0] < 4096
-            ):
-                size, locations = 2, once[held[1][0]]
-            else:
-                size, locations = encoded(held)
+            size, locations = encoded(held)
             meta_size, meta_cbor = meta.pop(key, _NONE) if meta else _NONE
             entry = entries.get(key)
             if entry is None:
@@ -142,23 +131,25 @@ class _Index:
         cut once a chunk holds ``size`` numbers (Pagefind 1.5 counts the
         word's own pages only, not its variants')."""
         chunk, held, first, count = [], 0, None, 0
-        for word, entry in self.words_entries():
-            cbor, _, pages, numbers, _, _ = entry[0] or _EMPTY
+        for word, own, spellings in self.words():
+            cbor, _, pages, numbers, _, _ = own or _EMPTY
             count += 1
             held += numbers
             first = first or word
-            chunk += (b"\x83", text(word), head(4, pages), cbor, head(4, len(entry[1])))
-            for form, (cbor, _, pages, _, _, _) in entry[1]:
+            chunk += (
+                b"\x83",
+                text(word),
+                head(4, pages),
+                cbor,
+                head(4, len(spellings)),
+            )
+            for form, (cbor, _, pages, _, _, _) in spellings:
                 chunk += (b"\x82", text(form), head(4, pages), cbor)
             if held >= size:
                 yield first, word, _array(count, chunk)
                 chunk, held, first, count = [], 0, None, 0
         if chunk:
             yield first, word, _array(count, chunk)
-
-    def words_entries(self):
-        for word, own, spellings in self.words():
-            yield word, (own, spellings)
 
     def handed_over(self) -> list:
         """The words for the joining process (search.merge): in order, as
@@ -298,11 +289,7 @@ def write_shard(
             "wasm": None,
             "page_count": len(listed),
         }
-    entry = {
-        "version": version,
-        "languages": entry_languages,
-        "include_characters": include_characters,
-    }
+    entry = _entry(version, entry_languages, include_characters)
     shard = {"entry": entry, "languages": languages}
     (out / HANDED_OVER).write_bytes(pickle.dumps(shard, pickle.HIGHEST_PROTOCOL))
     _copy_assets(assets, out)
@@ -327,15 +314,20 @@ def write_bundle(
         )
         for language, having in _parsed(documents).items()
     }
-    entry = {
-        "version": version,
-        "languages": languages,
-        "include_characters": include_characters,
-    }
+    entry = _entry(version, languages, include_characters)
     (out / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
     _copy_assets(assets, out)
+
+
+def _entry(version: str, languages: dict, include_characters: list[str]) -> dict:
+    """A bundle's ``pagefind-entry.json``."""
+    return {
+        "version": version,
+        "languages": languages,
+        "include_characters": include_characters,
+    }
 
 
 def _copy_assets(assets: Path | None, out: Path) -> None:
@@ -366,10 +358,8 @@ def assets(command: list[str], cache: Path, version: str) -> Path:
             capture_output=True,
         )
         staged = Path(tempfile.mkdtemp(prefix=folder.name, dir=cache))
-        for item in bundle.iterdir():
-            if item.is_file() and item.suffix != ".pf_meta":
-                if item.name != "pagefind-entry.json":
-                    shutil.copy2(item, staged / item.name)
+        for item in scripts(bundle):
+            shutil.copy2(item, staged / item.name)
         try:
             staged.rename(folder)
         except OSError:  # another build put it there first

@@ -22,7 +22,6 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import sub
 from urllib.parse import quote
 
@@ -443,7 +442,6 @@ def _end(node: _Node, tag: str, close_meta, meta: dict) -> _Node:
 # --- words -----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
 def strip_marks(word: str) -> str | None:
     """``word`` without its diacritics (đ stays: it is a letter), or None
     when it has none: Pagefind's ``normalize_diacritics``."""
@@ -455,12 +453,6 @@ def strip_marks(word: str) -> str | None:
         if unicodedata.category(c) not in ("Mn", "Mc", "Me")
     )
     return stripped if stripped != word else None
-
-
-def _lower(word: str) -> str:
-    if "Σ" not in word:  # str.lower gives a final sigma; Pagefind does not
-        return word.lower()
-    return "".join(c.lower() for c in word)
 
 
 def _discrete_words(raw: str) -> str:
@@ -501,7 +493,6 @@ def _case_words(part: str) -> list[str]:
     return [w.lower() for w in out if w]  # str::to_lowercase: final sigma
 
 
-@lru_cache(maxsize=1 << 17)
 def indexable(raw: str) -> tuple[tuple[str, str | None, bool], ...]:
     """(indexed word, spelling with marks or None, is a compound part) for
     each word Pagefind indexes for ``raw``: ``get_indexable_words``."""
@@ -510,7 +501,7 @@ def indexable(raw: str) -> tuple[tuple[str, str | None, bool], ...]:
         normalized = raw.lower()
     else:
         normalized = "".join(
-            _lower(c) if c.isupper() else c
+            c.lower() if c.isupper() else c  # char by char: no final sigma
             for c in raw
             if c.isalnum() or c in INCLUDE_CHARACTERS
         )
@@ -644,10 +635,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
             else:
                 listed.append(position)
         for word, positions in at.items():
-            found = _HITS.get(word)
-            if found is None:
-                found = _HITS[word] = _hits(word)
-            keys, parts = found
+            keys, parts = _hits(word)
             if parts:
                 partial = max(weight // min(parts, 255), 1) if weight else 0
             for key, part in keys:
@@ -662,7 +650,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
     meta_words: dict[str, dict] = {}
     for name, value in sorted(parsed.meta.items()):
         for position, word in enumerate(split(value)):
-            for stemmed, original, _part in indexable(word):
+            for (stemmed, original), _part in _hits(word)[0]:
                 spellings = meta_words.setdefault(stemmed, {})
                 spellings.setdefault(original, []).append((name, position))
     return Page(
@@ -685,12 +673,15 @@ _ONCE: dict[tuple, tuple] = {}  # (weight, position) -> locations of a lone word
 
 def _hits(raw: str) -> tuple[tuple, int]:
     """((word, spelling), is a part) of each indexed word of ``raw``, and
-    how many are parts of a compound."""
-    if len(_HITS) > 1 << 18:
-        _HITS.clear()
-    found = indexable(raw)
-    keys = tuple(((stemmed, original), part) for stemmed, original, part in found)
-    return keys, sum(1 for _, _, part in found if part)
+    how many are parts of a compound; worked out once a word a process."""
+    found = _HITS.get(raw)
+    if found is None:
+        if len(_HITS) > 1 << 18:
+            _HITS.clear()
+        words = indexable(raw)
+        keys = tuple(((stemmed, original), part) for stemmed, original, part in words)
+        found = _HITS[raw] = (keys, sum(1 for _, _, part in words if part))
+    return found
 
 
 # A location at this weight (1.0 as Pagefind stores it, plus one) needs no
@@ -705,7 +696,7 @@ def encoded(held: tuple | list) -> tuple[int, bytes]:
     and position (Pagefind's ``positions_to_packed_page``)."""
     if held.__class__ is tuple:  # most words: one weight, positions in order
         weight, positions = held
-        if len(positions) == 1:  # once on the page
+        if len(positions) == 1 and weight != _PLAIN:  # once on the page
             once = (weight, positions[0])
             found = _ONCE.get(once)
             if found is None:
@@ -724,7 +715,6 @@ def encoded(held: tuple | list) -> tuple[int, bytes]:
         pairs = sorted(
             (0 if w == _PLAIN else w, p, w) for w, ps in by_weight.items() for p in ps
         )
-        by_weight = {}
         numbers, current, last = [], _PLAIN, 0
         for _key, position, weight in pairs:
             if weight != current:

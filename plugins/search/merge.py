@@ -400,10 +400,8 @@ def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> 
         for shard in shards:
             fragments.add(shard)
     # The scripts, styles and WebAssembly are the same in every shard.
-    for item in shards[0].bundle.iterdir():
-        if item.is_file() and item.suffix != ".pf_meta":
-            if item.name not in ("pagefind-entry.json", HANDED_OVER):
-                shutil.copy2(item, out / item.name)
+    for item in scripts(shards[0].bundle):
+        shutil.copy2(item, out / item.name)
     entry = dict(shards[0].entry)
     languages = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -416,6 +414,17 @@ def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> 
     (out / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+
+
+def scripts(bundle: Path) -> list[Path]:
+    """Pagefind's scripts, styles and WebAssembly in ``bundle``: its files
+    but the index's own."""
+    own = ("pagefind-entry.json", HANDED_OVER)
+    return [
+        item
+        for item in bundle.iterdir()
+        if item.is_file() and item.suffix != ".pf_meta" and item.name not in own
+    ]
 
 
 def merge(bundles: list[Path], out: Path) -> None:
