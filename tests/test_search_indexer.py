@@ -313,3 +313,61 @@ def test_the_fast_path_of_exotic_skips_no_character_it_must_see():
             assert unicodedata.category(c) not in fossick._EXOTIC_CATEGORIES, hex(
                 ord(c)
             )
+
+
+def _normalized_by_pagefinds_rules(text: str) -> str:
+    """normalize_content as Pagefind writes it, rule by rule (the writer
+    takes a shortcut when the text's only white space is spaces and
+    newlines)."""
+    import html
+    import re
+
+    spaces = fossick.WHITE_SPACE
+    text = html.unescape(text).strip(spaces)
+    text = re.sub(r"(?:\n|\r\n)+", " ", text)
+    return re.sub(f"[{spaces}]{{2,}}", " ", text)
+
+
+SPACED = [
+    "",
+    "  Hội nghị  tổng kết \n\n năm 2023 ",
+    "Hòa\nHoà",
+    "a\r\nb\r\n\r\nc",
+    "a\tb  c",
+    "lone\u00a0no-break space",
+    "two\u00a0\u00a0no-break",
+    "em\u2003space \n and\u3000ideographic",
+    "separators\x1c\x1dkept?",
+    "\n\nleading and trailing\n ",
+    "&amp; &nbsp;entities&#32;&#32;spaced",
+]
+
+
+@pytest.mark.parametrize("text", SPACED)
+def test_normalize_content_follows_pagefinds_rules(text):
+    assert fossick.normalize_content(text) == _normalized_by_pagefinds_rules(text)
+
+
+@pytest.mark.parametrize(
+    "digest",
+    [
+        "a ___PAGEFIND_AUTO_WEIGHT___7 Tiêu đề ___END_PAGEFIND_WEIGHT___ thân bài",
+        "___PAGEFIND_ANCHOR___h2:0:muc-1 đầu",
+        "x___PAGEFIND_WEIGHT___2 inside a word is text",
+        "____PAGEFIND_WEIGHT___2 four underscores",
+        "a\u00a0___PAGEFIND_WEIGHT___3 after a no-break space",
+        "a ___PAGEFIND_WEIGHT___3x___END_PAGEFIND_WEIGHT___ glued",
+        "no markers at all",
+    ],
+)
+def test_markers_are_split_out_as_pagefind_does(digest):
+    """The writer finds markers by their literal start and checks the white
+    space before them by hand; Pagefind's rule is a whole word."""
+    import re
+
+    spaces = fossick.WHITE_SPACE
+    reference = re.compile(
+        f"(?<![^{spaces}])(___(?:PAGEFIND_ANCHOR|PAGEFIND_WEIGHT|"
+        f"PAGEFIND_AUTO_WEIGHT|END_PAGEFIND_WEIGHT)___[^{spaces}]*)"
+    )
+    assert fossick._split_markers(digest) == reference.split(digest)

@@ -16,12 +16,14 @@ import pickle
 import shutil
 import subprocess
 import tempfile
+from itertools import chain
+from operator import itemgetter, sub
 from pathlib import Path
 
 import cbor2
 
 from .cbor import head, int_array, text
-from .fossick import encoded, page_of, parse
+from .fossick import page_of, parse
 from .merge import HANDED_OVER, _chunk_ranges, scripts
 from .stable import pf_pack
 
@@ -66,60 +68,70 @@ def _meta_locations(positions: list) -> tuple[int, bytes]:
 
 class _Index:
     """One language's word index as it is built, page after page: each
-    (word, spelling with marks or None) holds its pages' CBOR ``[page
-    delta, locations, meta locations]`` in one growing buffer."""
+    (word, spelling with marks or None) keeps its pages' numbers and
+    entries, ``[page, (how many numbers, CBOR of locations and meta
+    locations), page, ...]``, joined into CBOR ``[page delta, locations,
+    meta locations]`` once, at the end."""
 
     def __init__(self, fields: list[str]):
         self.field_number = {name: n for n, name in enumerate(fields)}
-        # (word, spelling) -> [CBOR, last page, pages, numbers, first page,
-        # 0 if first met in a page's text, 1 in its metadata only]
         self.entries: dict[tuple, list] = {}
-        self.starts = [b"\x83" + head(0, n) for n in range(1 << 12)]  # deltas
+        self.meta_first: set = set()  # first met on a page in its metadata only
 
     def add(self, number: int, page) -> None:
         """Page ``number``'s words and metadata words."""
-        meta = {}
+        entries = self.entries
+        for key, entry in page.words.items():
+            held = entries.get(key)
+            if held is None:
+                entries[key] = [number, entry]
+            else:
+                held += (number, entry)
         for stemmed, spellings in page.meta_words.items():
             for original, where in spellings.items():
+                key = stemmed, original
                 numbers = [(self.field_number[name], p) for name, p in where]
-                meta[stemmed, original] = _meta_locations(numbers)
-        entries, starts = self.entries, self.starts
-        for key, held in page.words.items():
-            size, locations = encoded(held)
-            meta_size, meta_cbor = meta.pop(key, _NONE) if meta else _NONE
-            entry = entries.get(key)
-            if entry is None:
-                entry = entries[key] = [bytearray(), 0, 0, 0, number, 0]
-            cbor = entry[0]
-            delta = number - entry[1]
-            cbor += starts[delta] if delta < 4096 else b"\x83" + head(0, delta)
-            cbor += locations
-            cbor += meta_cbor
-            entry[1] = number
-            entry[2] += 1
-            entry[3] += size + meta_size + 1
-        for key, (meta_size, meta_cbor) in meta.items():  # only in the metadata
-            entry = entries.get(key)
-            if entry is None:
-                entry = entries[key] = [bytearray(), 0, 0, 0, number, 1]
-            cbor = entry[0]
-            delta = number - entry[1]
-            cbor += b"\x83" + head(0, delta) + b"\x80" + meta_cbor
-            entry[1] = number
-            entry[2] += 1
-            entry[3] += meta_size + 1
+                size, cbor = _meta_locations(numbers)
+                held = entries.get(key)
+                if held is not None and held[-2] == number:  # also in the text
+                    found, locations = held[-1]
+                    held[-1] = (found + size, locations[:-1] + cbor)
+                    continue
+                entry = (size, b"\x80" + cbor)
+                if held is None:
+                    entries[key] = [number, entry]
+                    self.meta_first.add(key)
+                else:
+                    held += (number, entry)
+
+    def _joined(self, key, held: list) -> tuple:
+        """(CBOR, last page, pages, numbers, first page, 1 if first met in
+        metadata only) of one word's page list."""
+        pages, entries = held[0::2], held[1::2]
+        deltas = [pages[0], *map(sub, pages[1:], pages)]
+        if pages[-1] < len(_STARTS):
+            starts = map(_STARTS.__getitem__, deltas)
+        else:
+            starts = (b"\x83" + head(0, delta) for delta in deltas)
+        pieces = zip(starts, map(itemgetter(1), entries), strict=True)
+        cbor = b"".join(chain.from_iterable(pieces))
+        numbers = sum(map(itemgetter(0), entries)) + len(entries)
+        meta_first = 1 if key in self.meta_first else 0
+        return cbor, pages[-1], len(pages), numbers, pages[0], meta_first
 
     def words(self):
         """(word, its own entry or None, [(spelling, entry), ...]) in word
         order, the spellings in Pagefind's order: as first met, those met
         on the same page in the text before the metadata, then by spelling."""
-        plain: dict[str, list] = {}
+        plain: dict[str, tuple] = {}
         forms: dict[str, list] = {}
-        for (stemmed, original), entry in self.entries.items():
+        for key, held in self.entries.items():
+            stemmed, original = key
+            joined = self._joined(key, held)
             if original is None:
-                plain[stemmed] = entry
+                plain[stemmed] = joined
             else:
-                forms.setdefault(stemmed, []).append((original, entry))
+                forms.setdefault(stemmed, []).append((original, joined))
         for word in sorted(plain.keys() | forms.keys()):
             spellings = forms.get(word, [])
             if len(spellings) > 1:
@@ -158,15 +170,15 @@ class _Index:
         for word, own, spellings in self.words():
             cbor, last, pages, _, first, _ = own or _EMPTY
             forms = [
-                (form.encode(), (n, f, lst, bytes(c)))
+                (form.encode(), (n, f, lst, c))
                 for form, (c, lst, n, _, f, _) in spellings
             ]
-            words.append((word.encode(), (pages, first, last, bytes(cbor)), forms))
+            words.append((word.encode(), (pages, first, last, cbor), forms))
         return words
 
 
-_NONE = (0, b"\x80")
 _EMPTY = (b"", 0, 0, 0, 0, 0)
+_STARTS = [b"\x83" + head(0, delta) for delta in range(1 << 12)]  # [delta, ...
 
 
 def _array(count: int, items: list[bytes]) -> bytes:

@@ -122,6 +122,10 @@ def normalize_content(text: str) -> str:
     run of newlines and of two or more spaces made one space."""
     if "&" in text:
         text = html.unescape(text)
+    words = text.split()
+    if len(text) - sum(map(len, words)) == text.count(" ") + text.count("\n"):
+        # Only spaces and newlines (most text): each run of them, one space.
+        return " ".join(words)
     text = text.strip(WHITE_SPACE)
     if "\n" in text:
         text = _NEWLINES.sub(" ", text)
@@ -528,8 +532,8 @@ class Page:
     filters: dict
     meta: dict
     anchors: list
-    # (word, spelling with marks or None) -> (weight, positions), or a
-    # list of them (see :func:`encoded`)
+    # (word, spelling with marks or None) -> (how many numbers, CBOR) of
+    # its locations on the page, then of no metadata locations
     words: dict
     # word -> {spelling with marks or None: [(field name, position)]}
     meta_words: dict
@@ -566,7 +570,7 @@ def _runs(digest: str, parsed: Parsed, anchors: list):
     words), anchors added to ``anchors`` as they are met."""
     weights = [WEIGHT_MULTIPLIER]
     index = 0
-    pieces = _MARKER.split(digest)  # text, marker, text, marker, ..., text
+    pieces = _split_markers(digest)  # text, marker, text, marker, ..., text
     for number, piece in enumerate(pieces):
         if not number % 2:  # text between markers
             run = split(piece)
@@ -604,11 +608,26 @@ def _runs(digest: str, parsed: Parsed, anchors: list):
             weights.pop()
 
 
-# A word that is one of Pagefind's markers (a whole word from its start).
+# One of Pagefind's markers, to the end of its word.  A marker counts only
+# as a whole word (after white space or at the start): checked by hand, as
+# a look-behind would cost the search its literal prefix (8 times slower).
 _MARKER = re.compile(
-    f"(?<![^{WHITE_SPACE}])(___(?:PAGEFIND_ANCHOR|PAGEFIND_WEIGHT|"
-    f"PAGEFIND_AUTO_WEIGHT|END_PAGEFIND_WEIGHT)___[^{WHITE_SPACE}]*)"
+    f"___(?:PAGEFIND_ANCHOR|PAGEFIND_WEIGHT|PAGEFIND_AUTO_WEIGHT|"
+    f"END_PAGEFIND_WEIGHT)___[^{WHITE_SPACE}]*"
 )
+
+
+def _split_markers(digest: str) -> list[str]:
+    """``digest`` as [text, marker, text, ..., text]."""
+    pieces, last = [], 0
+    for found in _MARKER.finditer(digest):
+        start = found.start()
+        if start and digest[start - 1] not in WHITE_SPACE:
+            continue  # inside a word: no other marker starts in it
+        pieces += (digest[last:start], found.group())
+        last = found.end()
+    pieces.append(digest[last:])
+    return pieces
 
 
 def page_of(path: str, parsed: Parsed) -> Page:
@@ -620,33 +639,27 @@ def page_of(path: str, parsed: Parsed) -> Page:
         )
     anchors: list = []
     content: list[str] = []
-    # (word, spelling) -> (weight, positions), or a list of them when the
-    # word has more than one weight or source on the page
-    hits: dict[tuple, tuple | list] = {}
+    # weight -> {(word, spelling): [positions]}: runs of one weight share one
+    simple = _SIMPLE
+    by_weight: dict[int, dict] = {}
     count = 0
     for weight, start, run in _runs(digest, parsed, anchors):
         content += run
         count = start + len(run)
-        at: dict[str, list] = {}  # the run's words and their positions
+        at = by_weight.get(weight)
+        if at is None:
+            at = by_weight[weight] = {}
         for position, word in enumerate(run, start):
-            listed = at.get(word)
+            key = simple.get(word)
+            if key is None:
+                key = _not_simple(word, weight, position, at, by_weight)
+                if key is None:
+                    continue
+            listed = at.get(key)
             if listed is None:
-                at[word] = [position]
+                at[key] = [position]
             else:
                 listed.append(position)
-        for word, positions in at.items():
-            keys, parts = _hits(word)
-            if parts:
-                partial = max(weight // min(parts, 255), 1) if weight else 0
-            for key, part in keys:
-                entry = (partial if part else weight, positions)
-                held = hits.get(key)
-                if held is None:
-                    hits[key] = entry
-                elif held.__class__ is tuple:
-                    hits[key] = [held, entry]
-                else:
-                    held.append(entry)
     meta_words: dict[str, dict] = {}
     for name, value in sorted(parsed.meta.items()):
         for position, word in enumerate(split(value)):
@@ -660,7 +673,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
         filters=dict(sorted(parsed.filters.items())),
         meta=dict(sorted(parsed.meta.items())),
         anchors=anchors,
-        words=hits,
+        words=_encoded_words(by_weight),
         meta_words=meta_words,
         language=parsed.language,
         has_custom_body=parsed.has_custom_body,
@@ -668,7 +681,6 @@ def page_of(path: str, parsed: Parsed) -> Page:
 
 
 _HITS: dict[str, tuple] = {}  # raw word -> _hits(raw word), for this process
-_ONCE: dict[tuple, tuple] = {}  # (weight, position) -> locations of a lone word
 
 
 def _hits(raw: str) -> tuple[tuple, int]:
@@ -684,6 +696,91 @@ def _hits(raw: str) -> tuple[tuple, int]:
     return found
 
 
+_SIMPLE: dict[str, tuple] = {}  # raw word -> its one key, when not a compound
+
+
+def _not_simple(raw: str, weight: int, position: int, at: dict, by_weight: dict):
+    """A word met for the first time in this process, or one that is not
+    one plain key: its key when it is (remembered in ``_SIMPLE``); else
+    its keys' positions added here (compound parts at their lower weight)
+    and None."""
+    keys, parts = _hits(raw)
+    if len(keys) == 1 and not keys[0][1]:
+        if len(_SIMPLE) > 1 << 18:
+            _SIMPLE.clear()
+        key = _SIMPLE[raw] = keys[0][0]
+        return key
+    if parts:
+        partial = max(weight // min(parts, 255), 1) if weight else 0
+    for key, part in keys:
+        if part:
+            into = by_weight.get(partial)
+            if into is None:
+                into = by_weight[partial] = {}
+        else:
+            into = at
+        listed = into.get(key)
+        if listed is None:
+            into[key] = [position]
+        else:
+            listed.append(position)
+    return None
+
+
+def _encoded_words(by_weight: dict) -> dict:
+    """(word, spelling) -> (how many numbers, CBOR) of its locations on
+    the page and an empty list of metadata locations (``_Index.add`` puts
+    a word's own in), from each weight's words and their positions."""
+    if len(by_weight) == 1:
+        ((weight, at),) = by_weight.items()
+        return _encode_one_weight(weight, at)
+    shared = set()  # keys at more than one weight
+    seen = set()
+    for at in by_weight.values():
+        shared |= seen & at.keys()
+        seen |= at.keys()
+    words = {}
+    for weight, at in by_weight.items():
+        words.update(_encode_one_weight(weight, at))
+    for key in shared:
+        held = [(w, at[key]) for w, at in by_weight.items() if key in at]
+        words[key] = _with_no_meta(encoded(held))
+    return words
+
+
+_ONCE_AT: dict[int, list] = {}  # weight -> position -> a lone word's entry
+
+
+def _encode_one_weight(weight: int, at: dict) -> dict:
+    """:func:`_encoded_words` for the words of one weight."""
+    words = {}
+    once = _ONCE_AT.get(weight)
+    if once is None:
+        once = _ONCE_AT[weight] = [None] * 4096
+    marker = -weight - 1
+    plain = weight == _PLAIN
+    for key, positions in at.items():
+        if len(positions) == 1:
+            position = positions[0]
+            found = once[position] if position < 4096 else None
+            if found is None:
+                numbers = [position] if plain else [marker, position]
+                found = (len(numbers), int_array(numbers) + b"\x80")
+                if position < 4096:
+                    once[position] = found
+            words[key] = found
+            continue
+        numbers = [positions[0]] if plain else [marker, positions[0]]
+        numbers += map(sub, positions[1:], positions)
+        words[key] = (len(numbers), int_array(numbers) + b"\x80")
+    return words
+
+
+def _with_no_meta(found: tuple) -> tuple:
+    size, cbor = found
+    return size, cbor + b"\x80"
+
+
 # A location at this weight (1.0 as Pagefind stores it, plus one) needs no
 # marker; Pagefind 1.5 sorts it first and starts every page's list there.
 _PLAIN = 25
@@ -696,12 +793,6 @@ def encoded(held: tuple | list) -> tuple[int, bytes]:
     and position (Pagefind's ``positions_to_packed_page``)."""
     if held.__class__ is tuple:  # most words: one weight, positions in order
         weight, positions = held
-        if len(positions) == 1 and weight != _PLAIN:  # once on the page
-            once = (weight, positions[0])
-            found = _ONCE.get(once)
-            if found is None:
-                found = _ONCE[once] = (2, int_array([-weight - 1, positions[0]]))
-            return found
         if weight != _PLAIN:
             numbers = [-weight - 1, positions[0]]
         else:
@@ -738,11 +829,8 @@ def encoded(held: tuple | list) -> tuple[int, bytes]:
     return len(numbers), int_array(numbers)
 
 
-_SEPARATORS = re.compile("[\x1c-\x1f]")
-
-
 def split(text: str) -> list[str]:
     """Rust's ``split_whitespace``."""
-    if _SEPARATORS.search(text) is None:
-        return text.split()
+    if not ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text):
+        return text.split()  # (faster than one search for the four)
     return [word for word in _SPLIT.split(text) if word]
