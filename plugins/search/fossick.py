@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from operator import sub
 from urllib.parse import quote
 
-from .cbor import int_array
+from .cbor import _ARRAY_HEADS, encoded_integers, int_array
 
 # Pagefind's default --include-characters: kept inside words.
 INCLUDE_CHARACTERS = "_‿⁀⁔︳︴﹍﹎﹏＿"
@@ -731,14 +731,21 @@ def _encoded_words(by_weight: dict) -> dict:
     """(word, spelling) -> (how many numbers, CBOR) of its locations on
     the page and an empty list of metadata locations (``_Index.add`` puts
     a word's own in), from each weight's words and their positions."""
+    if not by_weight:
+        return {}
     if len(by_weight) == 1:
         ((weight, at),) = by_weight.items()
         return _encode_one_weight(weight, at)
-    shared = set()  # keys at more than one weight
-    seen = set()
+    # Keys at more than one weight: most are in the text's own weight; the
+    # title's and the compound parts' weights hold a few words each.
+    body = max(by_weight.values(), key=len)
+    shared, seen = set(), set()
     for at in by_weight.values():
-        shared |= seen & at.keys()
-        seen |= at.keys()
+        if at is not body:
+            for key in at:
+                if key in body or key in seen:
+                    shared.add(key)
+                seen.add(key)
     words = {}
     for weight, at in by_weight.items():
         words.update(_encode_one_weight(weight, at))
@@ -753,26 +760,29 @@ _ONCE_AT: dict[int, list] = {}  # weight -> position -> a lone word's entry
 
 def _encode_one_weight(weight: int, at: dict) -> dict:
     """:func:`_encoded_words` for the words of one weight."""
-    words = {}
     once = _ONCE_AT.get(weight)
     if once is None:
         once = _ONCE_AT[weight] = [None] * 4096
-    marker = -weight - 1
-    plain = weight == _PLAIN
-    for key, positions in at.items():
-        if len(positions) == 1:
-            position = positions[0]
-            found = once[position] if position < 4096 else None
-            if found is None:
-                numbers = [position] if plain else [marker, position]
-                found = (len(numbers), int_array(numbers) + b"\x80")
-                if position < 4096:
-                    once[position] = found
-            words[key] = found
-            continue
-        numbers = [positions[0]] if plain else [marker, positions[0]]
-        numbers += map(sub, positions[1:], positions)
-        words[key] = (len(numbers), int_array(numbers) + b"\x80")
+    marker = [] if weight == _PLAIN else [-weight - 1]
+    heads, number = _ARRAY_HEADS, encoded_integers().__getitem__
+    words = {}
+    try:
+        for key, positions in at.items():
+            if len(positions) == 1:
+                position = positions[0]
+                found = once[position] if position < 4096 else None
+                if found is None:
+                    numbers = [*marker, position]
+                    found = (len(numbers), int_array(numbers) + b"\x80")
+                    if position < 4096:
+                        once[position] = found
+                words[key] = found
+                continue
+            numbers = [*marker, positions[0], *map(sub, positions[1:], positions)]
+            size = len(numbers)
+            words[key] = (size, heads[size] + b"".join(map(number, numbers)) + b"\x80")
+    except (KeyError, IndexError):  # a number beyond the tables: the long way
+        return {key: _with_no_meta(encoded((weight, p))) for key, p in at.items()}
     return words
 
 

@@ -443,7 +443,9 @@ def serve(out: Path, lines) -> None:
     join(shards, out, fragments)
 
 
-if __name__ == "__main__":  # the search plugin's joining process
+def main() -> None:
+    """The search plugin's joining process: ``OUT`` as its argument, the
+    shards' bundles on its standard input."""
     import sys
 
     try:
@@ -451,3 +453,7 @@ if __name__ == "__main__":  # the search plugin's joining process
     except Exception as error:  # the search plugin reports it
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
