@@ -196,7 +196,7 @@ def _attributes(text: str) -> dict:
 
 @dataclass
 class Parsed:
-    digest: str
+    digest: str  # text with markers, entities decoded (see _decoded)
     filters: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     anchor_content: dict = field(default_factory=dict)
@@ -393,7 +393,7 @@ def parse(document: str) -> Parsed:
     for key, value in default_meta.items():
         default_meta[key] = _PRIVATE.sub("", value)
     return Parsed(
-        digest=normalize_content(root.value),
+        digest=_decoded(root.value),
         filters=filters,
         meta=default_meta,
         anchor_content=anchor_content,
@@ -401,6 +401,13 @@ def parse(document: str) -> Parsed:
         language=language or "unknown",
         has_custom_body=root.status == PARENT_OF_BODY,
     )
+
+
+def _decoded(text: str) -> str:
+    """The digest as :func:`page_of` needs it: entities decoded.  Pagefind
+    normalises it too (trims it, makes each run of white space one space),
+    which changes nothing once it is split on white space, as it only is."""
+    return html.unescape(text) if "&" in text else text
 
 
 def _end(node: _Node, tag: str, close_meta, meta: dict) -> _Node:
