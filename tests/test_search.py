@@ -387,3 +387,27 @@ def test_shards_indexed_side_by_side_are_joined_in_their_order(tmp_path):
     assert_same_tree(tmp_path / "one-by-one", tmp_path / "side-by-side")
     whole = pagefind(tmp_path / "all", tmp_path / "whole")
     assert index_by_url(tmp_path / "side-by-side") == index_by_url(whole)
+
+
+@pytest.mark.parametrize(
+    "count, size, sizes",
+    [
+        (1000, 800, [500, 500]),
+        (
+            10_000,
+            800,
+            [769, 769, 769, 769, 770, 769, 769, 769, 770, 769, 769, 769, 770],
+        ),
+        (800, 800, [800]),
+        (801, 800, [400, 401]),
+        (7, 2, [1, 2, 2, 2]),
+        (0, 800, []),
+    ],
+)
+def test_shards_are_as_few_as_the_size_allows_and_of_even_sizes(count, size, sizes):
+    """The last shard is the one the build waits for: 1,000 reports make
+    two shards of 500, not 800 and 200; every report once, in order."""
+    reports = list(range(count))
+    groups = search._groups(reports, size)
+    assert [len(g) for g in groups] == sizes
+    assert [r for g in groups for r in g] == reports

@@ -205,11 +205,26 @@ class _Forked:
 TO_PAGEFIND = 3
 
 
-def _index_shard(found, target: Path, scripts: Path | None, joined: bool) -> None:
+def _shard_digest(found) -> bytes:
+    """The digest of one shard's records (the index's key is made of its
+    shards' digests, in order)."""
+    digest = hashlib.blake2b(digest_size=16)
+    add_to_digest(digest, found)
+    return digest.digest()
+
+
+def _index_shard(
+    found, group, digest: Path, target: Path, scripts: Path | None, joined: bool
+) -> None:
     """In a forked child: the bundle of one shard's records, as Pagefind
     would write it, or, for a shard to be joined, its fragments and its
-    words ready for the joining process."""
+    words ready for the joining process.  Without ``found``, the child
+    makes the records of the articles in ``group`` itself (the indexing
+    process then forks it at once) and writes their digest to ``digest``."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
+    if found is None:
+        found = records(group)
+        digest.write_bytes(_shard_digest(found))
     documents = []
     for path, data in found:
         text = data.decode("utf-8")
@@ -250,15 +265,14 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
     signal.signal(signal.SIGTERM, stop)
     result = {"code": 0, "message": "", "key": ""}
     try:
-        size = max(1, settings.get("SEARCH_SHARD_SIZE", SHARD_SIZE))
         ordered = sorted(articles, key=address)  # Pagefind numbers pages so
-        groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+        groups = _groups(ordered, settings.get("SEARCH_SHARD_SIZE", SHARD_SIZE))
         key = hashlib.blake2b(digest_size=16)
         built = None
         if _key_file(settings).exists():  # the output may hold this very index
             built = [records(group) for group in groups]
             for found in built:
-                add_to_digest(key, found)
+                key.update(_shard_digest(found))
             result["key"] = f"{key.hexdigest()}-{PAGEFIND}"
             if _in_place(settings, result["key"]):
                 result["code"] = KEPT
@@ -279,6 +293,18 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
     except Exception as error:  # reported by the parent, with the reason
         result["code"], result["message"] = 1, f"{type(error).__name__}: {error}"
     (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
+
+
+def _groups(ordered: list, size: int) -> list[list]:
+    """``ordered`` cut into as few shards of at most ``size`` as it takes,
+    of even sizes (1,000 reports: 500 and 500, not 800 and 200; the last
+    shard is the one the build waits for).  The joined index is the same
+    bytes however the reports are cut."""
+    count = -(-len(ordered) // max(1, size))
+    return [
+        ordered[len(ordered) * n // count : len(ordered) * (n + 1) // count]
+        for n in range(count)
+    ]
 
 
 def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
@@ -311,41 +337,46 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
     :mod:`search.bundle` in a forked child (a shard with emoji by
     Pagefind's binary); without, by Pagefind's binary.
 
-    Shards of ``SEARCH_SHARD_SIZE`` reports (Pagefind's binary keeps all
-    its pages' words in memory, ~0.3 MiB a report) are indexed one at a
-    time while Pelican writes pages on the other cores, one a core once
-    ``spare`` is set (Pelican has nothing left to do but wait).  Meanwhile
-    this process builds the next shard's records (unless ``built``
-    already holds them) and the joining process reads the shards already
-    done, in shard order."""
+    Shards of at most ``SEARCH_SHARD_SIZE`` reports (Pagefind's binary
+    keeps all its pages' words in memory, ~0.3 MiB a report) are indexed
+    one at a time while Pelican writes pages on the other cores, one a core
+    once ``spare`` is set (Pelican has nothing left to do but wait).  A
+    forked child makes its shard's records itself (unless ``built``
+    already holds them); for Pagefind's binary this process writes them
+    while the previous shard is indexed.  The joining process reads the
+    shards already done, in shard order."""
     shards = _shards(bundle)
     joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
     upcoming = iter(enumerate(groups))
 
     def prepare():
-        """The next shard's records, written: (site, bundle), or None."""
+        """The next shard: (site, bundle, its records if made, its number,
+        its articles), or None; for Pagefind's binary, its records written."""
         number, group = next(upcoming, (None, None))
         if group is None:
             return None
-        found = built[number] if built else records(group)
-        if not built:
-            add_to_digest(key, found)
+        found = built[number] if built else None
         site = work / f"site-{number:04d}"
         target = shards / site.name if joiner else bundle
-        if scripts is not None:  # indexed from memory: no files to write
-            return site, target, found, number
+        if scripts is not None:  # a forked child, from memory: no files
+            return site, target, found, number, group
+        if found is None:
+            found = records(group)
+            key.update(_shard_digest(found))
         site.mkdir()
         write_records(site, found)
-        return site, target, None, number
+        return site, target, None, number, group
 
-    def start(site, target, found, number):
-        if found is None:
+    def start(site, target, found, number, group):
+        if scripts is None:
             return _start(site, target, running)
         shared = scripts if number == 0 else None  # the joiner copies shard 0's
         run = _Forked(
             site.with_suffix(".log"),
             _index_shard,
             found,
+            group,
+            site.with_suffix(".digest"),
             target,
             shared,
             joiner is not None,
@@ -353,7 +384,7 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
         running.append(run)
         return run
 
-    jobs = collections.deque()  # (Pagefind, site, bundle), in shard order
+    jobs = collections.deque()  # (indexer, *prepare()), in shard order
     try:
         ready = prepare()
         while ready or jobs:
@@ -368,11 +399,13 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
                     pass
                 if jobs[0][0].poll() is None:
                     continue
-            run, site, target, found, _ = jobs.popleft()
+            run, site, target, found, _, group = jobs.popleft()
             code, message = _finish(run, site, running)
-            if code == TO_PAGEFIND and found is not None:
+            if scripts is not None and not built and code in (0, TO_PAGEFIND):
+                key.update(site.with_suffix(".digest").read_bytes())
+            if code == TO_PAGEFIND and scripts is not None:
                 site.mkdir()
-                write_records(site, found)
+                write_records(site, found or records(group))
                 code, message = _finish(_start(site, target, running), site, running)
             if code:
                 return code, message
