@@ -1,17 +1,17 @@
 """Search with Pagefind's index (PyPI ``pagefind[bin]``), built in every build.
 
-As soon as the articles are read, a forked process builds one small record
-per article (:mod:`search.records`: headline, date, ward/year/topic filters,
-body, byline, and the đ-words written with d from :mod:`search.fold`) and
-indexes them shard by shard, each in a forked child that reads them as
-Pagefind's indexer would and writes Pagefind's files (:mod:`search.fossick`,
-:mod:`search.bundle`; Pagefind's binary for ``SEARCH_INDEXER =
-"pagefind"``, another Pagefind version, or a shard with emoji), while
-Pelican renders and writes the pages on its own cores; a fresh Python
-process (:func:`search.merge.main`) joins the shards into one index.  The index is made
-byte-stable (:mod:`search.stable`) and, at the end of the build, swapped in
-whole.  When the records are those of the index already in the output,
-nothing runs.  ``SEARCH_INDEX = False`` skips it;
+As soon as the articles are read, a forked process cuts them into shards
+and indexes each in a forked child that builds one small record per
+article (:mod:`search.records`: headline, date, ward/year/topic filters,
+body, byline, and the đ-words written with d from :mod:`search.fold`),
+reads them as Pagefind's indexer would and writes Pagefind's files
+(:mod:`search.fossick`, :mod:`search.bundle`; Pagefind's binary for
+``SEARCH_INDEXER = "pagefind"``, another Pagefind version, or a shard with
+emoji), while Pelican renders and writes the pages on its own cores; a
+fresh Python process (:func:`search.merge.main`) joins the shards into one
+index.  The index is made byte-stable (:mod:`search.stable`) and, at the
+end of the build, swapped in whole.  When the records are those of the
+index already in the output, nothing runs.  ``SEARCH_INDEX = False`` skips it;
 ``SEARCH_INDEX_ON_REBUILD = False`` keeps the first build's index through
 the dev server's rebuilds.
 """

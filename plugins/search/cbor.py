@@ -33,7 +33,7 @@ def encoded_integers() -> dict[int, bytes]:
 def int_array(numbers: list[int]) -> bytes:
     """The CBOR of a list of integers."""
     try:
-        return _ARRAY_HEADS[len(numbers)] + b"".join(map(_ENCODED.__getitem__, numbers))
+        return ARRAY_HEADS[len(numbers)] + b"".join(map(_ENCODED.__getitem__, numbers))
     except (KeyError, IndexError):  # a number outside the table, or no table
         if not _ENCODED:
             encoded_integers()
@@ -41,7 +41,7 @@ def int_array(numbers: list[int]) -> bytes:
         return cbor2.dumps(numbers)
 
 
-_ARRAY_HEADS = [head(4, n) for n in range(1 << 12)]
+ARRAY_HEADS = [head(4, n) for n in range(1 << 12)]  # arrays of up to 4,095 items
 
 
 def text(value: str) -> bytes:

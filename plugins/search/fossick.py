@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from operator import sub
 from urllib.parse import quote
 
-from .cbor import _ARRAY_HEADS, encoded_integers, int_array
+from .cbor import ARRAY_HEADS, encoded_integers, int_array
 
 # Pagefind's default --include-characters: kept inside words.
 INCLUDE_CHARACTERS = "_‿⁀⁔︳︴﹍﹎﹏＿"
@@ -771,7 +771,7 @@ def _encode_one_weight(weight: int, at: dict) -> dict:
     if once is None:
         once = _ONCE_AT[weight] = [None] * 4096
     marker = [] if weight == _PLAIN else [-weight - 1]
-    heads, number = _ARRAY_HEADS, encoded_integers().__getitem__
+    heads, number = ARRAY_HEADS, encoded_integers().__getitem__
     words = {}
     try:
         for key, positions in at.items():
