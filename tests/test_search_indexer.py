@@ -142,6 +142,12 @@ BODIES = {
     ),
     "empty": ("Trống", ""),
     "blank": ("", "<p> </p>"),
+    # Past the writer's tables: positions over 65,535, a word met 4,096
+    # times and more on one page.
+    "long": (
+        "Dài",
+        "<p>" + " ".join(f"hội nghị lần {n}." for n in range(17_500)) + "</p>",
+    ),
     "ids": (
         "Neo",
         '<p id="p1">Đoạn <span id="s1">một <i>nghiêng</i></span> hai</p>'
