@@ -95,7 +95,7 @@ SEARCH_SAVE_AS = "tim-kiem/index.html"
 # Pagefind's index, written by the build itself; SEARCH_INDEXER).
 SEARCH_INDEX = True
 # The dev server keeps the first build's index: indexing every report
-# again (15-19 s of CPU at 10,000) is too slow for a preview on every save.
+# again (12-16 s of CPU at 10,000) is too slow for a preview on every save.
 SEARCH_INDEX_ON_REBUILD = False
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
