@@ -370,7 +370,7 @@ def test_shards_indexed_side_by_side_are_joined_in_their_order(tmp_path):
             + "</p>"
         )
         page = (f"tin-tuc/{n:02d}/index.html", RECORD.format(title=title, body=body))
-        found.append((page[0], page[1].encode("utf-8")))
+        found.append(page)  # as search.records.records gives them: text
         (tmp_path / "all" / page[0]).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "all" / page[0]).write_text(page[1], encoding="utf-8")
     built = [found[i : i + 2] for i in range(0, len(found), 2)]  # 6 shards

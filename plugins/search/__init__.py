@@ -225,17 +225,13 @@ def _index_shard(
     if found is None:
         found = records(group)
         digest.write_bytes(_shard_digest(found))
-    documents = []
-    for path, data in found:
-        text = data.decode("utf-8")
-        if exotic(text):
-            os._exit(TO_PAGEFIND)
-        documents.append((path, text))
+    if any(exotic(text) for _, text in found):
+        os._exit(TO_PAGEFIND)
     if joined:
-        write_shard(documents, target, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+        write_shard(found, target, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
     else:
         write_bundle(
-            documents,
+            found,
             target,
             PAGEFIND,
             list(INCLUDE_CHARACTERS),

@@ -63,20 +63,22 @@ def address(article) -> str:
     return path if path.endswith(".html") else path.rstrip("/") + "/index.html"
 
 
-def records(articles) -> list[tuple[str, bytes]]:
+def records(articles) -> list[tuple[str, str]]:
     """(path in the site, HTML) of each article's record, in the order given
-    (the search plugin gives them in address order, Pagefind's page order)."""
-    return [(address(a), record(a).encode("utf-8")) for a in articles]
+    (the search plugin gives them in address order, Pagefind's page order).
+    Text, as the build's own index reads it; encoded only for a digest or
+    for Pagefind's binary, which reads files."""
+    return [(address(a), record(a)) for a in articles]
 
 
-def add_to_digest(digest, found: list[tuple[str, bytes]]) -> None:
+def add_to_digest(digest, found: list[tuple[str, str]]) -> None:
     """Feed records to a hashlib digest (the key of the index they make)."""
-    for path, data in found:
-        digest.update(path.encode("utf-8") + b"\0" + data + b"\0")
+    for path, text in found:
+        digest.update(f"{path}\0{text}\0".encode())
 
 
-def write_records(folder: Path, found: list[tuple[str, bytes]]) -> None:
-    for path, data in found:
+def write_records(folder: Path, found: list[tuple[str, str]]) -> None:
+    for path, text in found:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target.write_bytes(text.encode("utf-8"))
