@@ -29,11 +29,12 @@ PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = [
     "vietnamese",
     "safe_markdown",
-    "portal",
-    # buildspeed right after portal: it keeps each report's address as soon
-    # as portal has settled the slugs, and it writes the pages (Pelican's
+    # buildspeed before portal: it keeps each report's address as soon as
+    # the reports are read (portal's renumbering of clashing slugs looks them
+    # up, and drops those it changes), and it writes the pages (Pelican's
     # last signal) before search waits there for the index.
     "buildspeed",
+    "portal",
     # search next: indexing starts as soon as the reports have their wards,
     # topics and addresses, not after the plugins below.
     "search",

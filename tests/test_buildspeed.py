@@ -462,3 +462,39 @@ def test_a_rebuild_frees_the_previous_build_without_the_cycle_collector(
     finally:
         gc.enable()
         signals.article_generator_finalized.disconnect(keep)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {},  # a report in the site's language
+        {"lang": "en"},  # a translation: ARTICLE_LANG_URL
+        {"status": "draft"},  # DRAFT_URL
+        {"path": "tin-tuc/khac.md"},  # a path given in the metadata
+    ],
+)
+def test_kept_addresses_are_pelicans_own(tmp_path, metadata):
+    """memoize_addresses formats both addresses from one url_format: the
+    same strings as Pelican's url and save_as properties."""
+    from pelican.contents import Article
+    from pelican.utils import SafeDatetime
+
+    (tmp_path / "content" / "tin-tuc").mkdir(parents=True)
+    settings = settings_for(tmp_path / "content", tmp_path / "output")
+    settings["ARTICLE_LANG_URL"] = "{lang}/{date:%Y}/{slug}.html"
+    settings["ARTICLE_LANG_SAVE_AS"] = "{lang}/{date:%Y}/{slug}-save.html"
+    source = str(tmp_path / "content" / "tin-tuc" / "bai.md")
+    article = Article(
+        "<p>x</p>",
+        metadata={
+            "title": "Bài",
+            "slug": "nghi-hoa-bai",
+            "date": SafeDatetime(2024, 1, 10, 14, 0),
+            **metadata,
+        },
+        settings=settings,
+        source_path=source,
+    )
+    expected = article.url, article.save_as
+    assert buildspeed.addresses(article) == expected
+    assert len(set(expected)) == 2 and "nghi-hoa-bai" in expected[0]

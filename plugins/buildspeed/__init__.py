@@ -18,7 +18,7 @@ from collections import ChainMap
 
 from jinja2 import BytecodeCache
 from pelican import signals
-from pelican.contents import Content
+from pelican.contents import Article, Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -383,21 +383,43 @@ def fast_author_lists(generator):
 
 def memoize_addresses(generator):
     """Pelican formats an article's URL anew (metadata copy, two relpaths,
-    two strftimes) every time a template or the writer asks for it; once
-    the portal plugin has settled the slugs, keep each article's address.
-    A report reused on a dev rebuild keeps it (it is made of the report's
-    own metadata, which did not change), unless the portal plugin gives it
-    a new slug, which drops the kept address.
+    two strftimes) every time a template or the writer asks for it; keep
+    each article's address once the reports are read.  A report reused on
+    a dev rebuild keeps it (it is made of the report's own metadata, which
+    did not change).  The portal plugin (listed after this one) renumbers
+    clashing slugs, looking up the kept addresses, and drops the kept
+    address of a report it gives a new slug.
 
     ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
     later write replace the file, which cannot happen here because the
-    portal plugin gives every report a distinct address first.
+    portal plugin gives every report a distinct address.
     """
     if not enabled(generator.settings):
         return
     for article in generator.articles + generator.translations:
-        url, save_as = article.url, article.save_as
-        article.override_url, article.override_save_as = url, save_as
+        article.override_url, article.override_save_as = addresses(article)
+
+
+def addresses(article) -> tuple[str, str]:
+    """``(article.url, article.save_as)``, from one ``url_format`` (Pelican
+    makes one for each, the costly part: a metadata copy, a relpath and a
+    path_to_url); other kinds of content, or addresses already kept, as
+    Pelican gives them."""
+    if (
+        type(article) is not Article
+        or hasattr(article, "override_url")
+        or hasattr(article, "override_save_as")
+    ):
+        return article.url, article.save_as
+    # Article._expand_settings and Content.get_url_setting, for both keys
+    kind = "DRAFT" if article.status == "draft" else "ARTICLE"
+    lang = "" if article.in_default_lang else "LANG_"
+    names = article.url_format
+    settings = article.settings
+    return (
+        str(settings[f"{kind}_{lang}URL"]).format(**names),
+        str(settings[f"{kind}_{lang}SAVE_AS"]).format(**names),
+    )
 
 
 def use_writer(pelican):
@@ -454,8 +476,9 @@ def register():
     signals.initialized.connect(share_compiled_templates)
     signals.initialized.connect(collect_less_often)
     signals.article_generator_finalized.connect(fast_author_lists)
-    # pretaxonomy, right after the portal plugin's (listed before this one)
-    # renumbering: every later plugin and template reads the kept address.
+    # pretaxonomy, before the portal plugin's (listed after this one)
+    # renumbering, which looks the kept addresses up: every later plugin and
+    # template reads them.
     signals.article_generator_pretaxonomy.connect(memoize_addresses)
     signals.content_written.connect(record_written)
     signals.finalized.connect(write_batch)
