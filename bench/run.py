@@ -9,7 +9,9 @@ our metadata), in one run:
   1. vanilla Pelican 4.12, default theme (the baseline);
   2. our full build (`make html`: all plugins, theme, search index);
   3. our rebuild after editing one article, as the dev server does it;
-  4. at N = 1,000, the same with photos (--write-images): first build,
+  4. a deploy once a report is added: a new output folder, the cache
+     folder of an earlier full build kept (the search index's shards);
+  5. at N = 1,000, the same with photos (--write-images): first build,
      rebuild, and a build as the deploy workflow makes it: every photo
      touched (a fresh clone), the photo cache of an earlier build kept.
 Medians of --repeat runs; ratios to the baseline of the same run; peak memory.
@@ -17,6 +19,7 @@ Results are printed and written into docs/performance.md between markers.
 """
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -184,6 +187,41 @@ def fresh(work: Path, name: str) -> Path:
     return work / f"{name}-{number}"
 
 
+def _date(report: Path) -> datetime.date:
+    with open(report, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("Date:"):
+                return datetime.date.fromisoformat(line.split()[1])
+    return datetime.date.min
+
+
+def deploy_builds(content: Path, kept: Path, work: Path, n: int, repeat: int):
+    """A build as the deploy workflow makes it once an editor has added a
+    report (the newest, a day after the others): a new output folder, the
+    cache folder of an earlier full build restored (photo renditions, the
+    search index's shards), a copy of it for each run so that each finds
+    the same."""
+    last = max((content / "tin-tuc").glob("*.md"))
+    added = last.with_name("zz-bench-them-mot-bai.md")
+    text = last.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    title = next(line for line in lines if line.startswith("Title:"))
+    date = next(line for line in lines if line.startswith("Date:"))
+    newest = max(_date(path) for path in (content / "tin-tuc").glob("*.md"))
+    later = f"Date: {newest + datetime.timedelta(days=1):%Y-%m-%d} 08:00"
+    text = text.replace(title, title + " (bổ sung)", 1).replace(date, later, 1)
+    added.write_text(text, encoding="utf-8")
+    runs = []
+    try:
+        for number in range(repeat):
+            cache = work / f"deploy-cache-{n}-{number}"
+            shutil.copytree(kept, cache, symlinks=True)
+            runs.append(full_build(content, fresh(work, f"o-deploy-{n}"), cache))
+    finally:
+        added.unlink()
+    return runs
+
+
 def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     rows = []
     content = corpus(work / f"c{n}", n, images=False)
@@ -191,11 +229,13 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     conf.write_text(VANILLA_CONF, encoding="utf-8")
     # Alternated, not one after the other: this machine's speed drifts
     # (vanilla moved by 7 % between two runs an hour apart).
-    base, ours = [], []
+    base, ours, outputs = [], [], []
     for _ in range(repeat):
         base.append(vanilla_build(content, fresh(work, f"o-vanilla-{n}"), conf))
-        ours.append(full_build(content, fresh(work, f"o-ours-{n}")))
+        outputs.append(fresh(work, f"o-ours-{n}"))
+        ours.append(full_build(content, outputs[-1]))
     re = [rebuild(content, fresh(work, f"o-re-{n}")) for _ in range(repeat)]
+    deploy = deploy_builds(content, Path(f"{outputs[0]}.cache"), work, n, repeat)
     b = median(base, "wall")
     rows.append(
         ("vanilla Pelican, default theme", n, b, 1.0, max(r["peak_mib"] for r in base))
@@ -216,6 +256,15 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
             median(re, "rebuild"),
             median(re, "rebuild") / b,
             max(r["peak_mib"] for r in re),
+        )
+    )
+    rows.append(
+        (
+            "ours: a deploy of one report more, caches kept",
+            n,
+            median(deploy, "wall"),
+            median(deploy, "wall") / b,
+            max(r["peak_mib"] for r in deploy),
         )
     )
     if photos:

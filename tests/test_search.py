@@ -286,6 +286,114 @@ def test_index_built_in_shards_and_joined_finds_what_one_run_finds(tmp_path):
     assert not list(tmp_path.glob(".joined.pagefind-*"))  # shards removed
 
 
+def _kept_shards(cache: Path) -> dict[str, tuple]:
+    """The shard cache's entries: name -> (inode, mtime) of their words."""
+    found = {}
+    for entry in (cache / "search" / "shards").iterdir():
+        if not entry.name.startswith("."):
+            words = (entry / "words.pickle").stat()
+            found[entry.name] = (words.st_ino, words.st_mtime_ns)
+    return found
+
+
+def test_unchanged_shards_are_kept_between_builds_and_give_the_same_index(
+    tmp_path, monkeypatch
+):
+    """A build that finds a shard's records in the shard cache indexes
+    nothing for it: after one report is edited only its shard is written
+    again, and the index is the same bytes as a build without a cache."""
+    content = tmp_path / "content"
+    generated_reports(content / "tin-tuc", 40)
+    (content / "data").mkdir()
+    (content / "data/registry.toml").write_bytes(REGISTRY.read_bytes())
+    cache = tmp_path / "cache"
+    build(content, tmp_path / "first", CACHE_PATH=str(cache), SEARCH_SHARD_SIZE=7)
+    before = _kept_shards(cache)
+    assert len(before) == 6  # 40 reports: 7, 7, 7, 7, 6, 6
+    edited = sorted((content / "tin-tuc").glob("*.md"))[17]
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nĐoạn thêm: kiemtrathu.\n",
+        encoding="utf-8",
+    )
+    written = tmp_path / "written.txt"  # a line for each shard indexed
+
+    def counted(found, out, *args):
+        with open(written, "a", encoding="utf-8") as log:
+            log.write(f"{len(found)}\n")  # one write: lines from forks stay whole
+        return write_shard(found, out, *args)
+
+    write_shard = search.write_shard
+    monkeypatch.setattr(search, "write_shard", counted)  # forks inherit it
+    again, cold = tmp_path / "again", tmp_path / "cold"
+    build(content, again, CACHE_PATH=str(cache), SEARCH_SHARD_SIZE=7)
+    assert len(written.read_text(encoding="utf-8").split()) == 1  # its shard only
+    build(content, cold, CACHE_PATH=str(tmp_path / "c2"), SEARCH_SHARD_SIZE=7)
+    assert len(written.read_text(encoding="utf-8").split()) == 1 + 6
+    assert_same_tree(again / "pagefind", cold / "pagefind")
+    after = _kept_shards(cache)
+    assert len(after) == 7  # the edited shard's new records; the old kept a day
+    assert all(after[name] == kept for name, kept in before.items())
+    fragments = list((again / "pagefind" / "fragment").iterdir())
+    linked = [f for f in fragments if f.stat().st_nlink > 1]
+    assert len(fragments) == 40 and len(linked) >= 33  # from the kept shards
+    assert "kiemtrathu" in index_by_url(again / "pagefind")["words"]
+    # A kept shard that lost a file (a disk error, a hand in the cache):
+    # the build indexes without the cache rather than fail.
+    for name in after:
+        (cache / "search" / "shards" / name / "words.pickle").write_bytes(b"")
+    mended = tmp_path / "mended"
+    build(content, mended, CACHE_PATH=str(cache), SEARCH_SHARD_SIZE=7)
+    assert_same_tree(mended / "pagefind", cold / "pagefind")
+
+
+def test_a_kept_shard_is_named_after_all_its_files_depend_on():
+    from search.shardcache import name
+
+    first = name(b"records", "1.5.2", True)
+    assert first == name(b"records", "1.5.2", True)
+    others = [
+        name(b"records!", "1.5.2", True),  # other records
+        name(b"records", "1.5.3", True),  # another Pagefind
+        name(b"records", "1.5.2", False),  # without Pagefind's scripts
+    ]
+    assert first not in others and len(set(others)) == 3
+
+
+def test_the_shard_cache_keeps_what_builds_use_and_never_half_a_shard(tmp_path):
+    import os
+
+    from search import shardcache
+
+    root = tmp_path / "shards"
+
+    def write(out):
+        (out / "words.pickle").write_bytes(b"x")
+
+    def fail(out):
+        (out / "half").write_bytes(b"x")
+        raise RuntimeError("the indexer failed")
+
+    kept = shardcache.store(root, "a", write)
+    assert kept == root / "a" and (kept / "words.pickle").read_bytes() == b"x"
+    with pytest.raises(RuntimeError):
+        shardcache.store(root, "b", fail)
+    assert sorted(p.name for p in root.iterdir()) == ["a"]  # no half shard left
+    assert shardcache.lookup(root, "b") is None
+    assert shardcache.store(root, "a", fail) == kept  # kept first: not written
+    for entry in ("old", "used", "recent"):
+        shardcache.store(root, entry, write)
+    day = shardcache.KEEP_UNUSED
+    now = (root / "old").stat().st_mtime + day + 60
+    for entry in ("old", "used"):
+        os.utime(root / entry, (now - day - 30, now - day - 30))
+    os.utime(root / "recent", (now - day + 30, now - day + 30))
+    shardcache.evict(root, {"used"}, now)
+    assert sorted(p.name for p in root.iterdir()) == ["recent", "used"]
+    blocked = tmp_path / "file"
+    blocked.write_bytes(b"")  # a cache folder that cannot be made
+    assert shardcache.store(blocked / "shards", "a", write) is None
+
+
 RECORD = (
     '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
     '<main data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>{body}'
@@ -395,21 +503,31 @@ def test_shards_indexed_side_by_side_are_joined_in_their_order(tmp_path):
     "count, size, sizes",
     [
         (1000, 800, [500, 500]),
-        (
-            10_000,
-            800,
-            [769, 769, 769, 769, 770, 769, 769, 769, 770, 769, 769, 769, 770],
-        ),
+        (10_000, 800, [800] * 11 + [600, 600]),
         (800, 800, [800]),
         (801, 800, [400, 401]),
-        (7, 2, [1, 2, 2, 2]),
+        (1601, 800, [800, 400, 401]),
+        (7, 2, [2, 2, 1, 2]),
         (0, 800, []),
     ],
 )
-def test_shards_are_as_few_as_the_size_allows_and_of_even_sizes(count, size, sizes):
+def test_shards_are_as_few_as_the_size_allows_the_last_two_even(count, size, sizes):
     """The last shard is the one the build waits for: 1,000 reports make
     two shards of 500, not 800 and 200; every report once, in order."""
     reports = list(range(count))
     groups = search._groups(reports, size)
     assert [len(g) for g in groups] == sizes
     assert [r for g in groups for r in g] == reports
+
+
+@pytest.mark.parametrize("count", [1000, 1599, 1600, 9999, 10_000, 10_400])
+def test_a_report_added_last_changes_only_the_last_shards(count):
+    """Reports sort oldest first (by address): a new one comes last and
+    leaves every shard but the last two as it was, so those are found in
+    the shard cache (shards of even sizes would all change)."""
+    before = search._groups(list(range(count)), 800)
+    after = search._groups(list(range(count + 1)), 800)
+    kept = 0
+    while kept < len(before) and before[kept] == after[kept]:
+        kept += 1
+    assert kept >= len(before) - 2

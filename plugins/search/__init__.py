@@ -37,6 +37,7 @@ from buildspeed.parallel import worker_count
 from pagefind.service import get_executable
 from pelican import signals
 
+from . import shardcache
 from .bundle import SUPPORTED, assets, write_bundle, write_shard
 from .cbor import encoded_integers
 from .fossick import INCLUDE_CHARACTERS, exotic
@@ -214,21 +215,41 @@ def _shard_digest(found) -> bytes:
 
 
 def _index_shard(
-    found, group, digest: Path, target: Path, scripts: Path | None, joined: bool
+    found,
+    group,
+    digest: Path,
+    target: Path,
+    scripts: Path | None,
+    joined: bool,
+    kept: Path | None = None,
 ) -> None:
     """In a forked child: the bundle of one shard's records, as Pagefind
     would write it, or, for a shard to be joined, its fragments and its
     words ready for the joining process.  Without ``found``, the child
     makes the records of the articles in ``group`` itself (the indexing
-    process then forks it at once) and writes their digest to ``digest``."""
+    process then forks it at once).  The records' digest goes to
+    ``digest``.  With ``kept`` (the shard cache's folder,
+    :mod:`search.shardcache`), a joined shard is looked up there and, if
+    it is not kept yet, written there rather than into ``target``."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
     if found is None:
         found = records(group)
-        digest.write_bytes(_shard_digest(found))
+    shard_digest = _shard_digest(found)
+    digest.write_bytes(shard_digest)
+    entry = None
+    if joined and kept is not None:
+        entry = shardcache.name(shard_digest, PAGEFIND, scripts is not None)
+        if shardcache.lookup(kept, entry) is not None:
+            return
     if any(exotic(text) for _, text in found):
         os._exit(TO_PAGEFIND)
     if joined:
-        write_shard(found, target, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+
+        def write(out: Path) -> None:
+            write_shard(found, out, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+
+        if entry is None or shardcache.store(kept, entry, write) is None:
+            write(target)
     else:
         write_bundle(
             found,
@@ -273,37 +294,67 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
             if _in_place(settings, result["key"]):
                 result["code"] = KEPT
         if result["code"] != KEPT:
-            scripts = None
+            scripts = kept = None
+            cache = Path(settings.get("CACHE_PATH", "cache")) / "search"
             if _own_index(settings):
-                cache = Path(settings.get("CACHE_PATH", "cache")) / "search"
                 scripts = assets(_pagefind(), cache, PAGEFIND)
                 encoded_integers()  # once here, shared by every shard's child
+                if settings.get("SEARCH_CACHE", True):
+                    kept = cache / "shards"
+            used: set[str] = set()
+            start = key.copy()
             code, message = _index_shards(
-                groups or [[]], built, key, work, bundle, running, spare, scripts
+                groups or [[]],
+                built,
+                key,
+                work,
+                bundle,
+                running,
+                spare,
+                scripts,
+                kept,
+                used,
             )
+            if code and used:  # a kept shard damaged (a file lost): without them
+                shutil.rmtree(kept, ignore_errors=True)
+                shutil.rmtree(bundle, ignore_errors=True)
+                key, kept = start, None
+                code, message = _index_shards(
+                    groups or [[]], built, key, work, bundle, running, spare, scripts
+                )
             result.update(
                 code=code, message=message, key=f"{key.hexdigest()}-{PAGEFIND}"
             )
             if code == 0:
                 stabilise(bundle)
+                if kept is not None and used:
+                    shardcache.evict(kept, used)
     except Exception as error:  # reported by the parent, with the reason
         result["code"], result["message"] = 1, f"{type(error).__name__}: {error}"
     (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
 
 
 def _groups(ordered: list, size: int) -> list[list]:
-    """``ordered`` cut into as few shards of at most ``size`` as it takes,
+    """``ordered`` (oldest report first) cut into as few shards of at most
+    ``size`` as it takes: blocks of ``size`` from the first, the last two
     of even sizes (1,000 reports: 500 and 500, not 800 and 200; the last
-    shard is the one the build waits for).  The joined index is the same
-    bytes however the reports are cut."""
-    count = -(-len(ordered) // max(1, size))
-    return [
-        ordered[len(ordered) * n // count : len(ordered) * (n + 1) // count]
-        for n in range(count)
-    ]
+    shard is the one the build waits for).  A report added after the
+    others changes the last two shards only, so the others are found in
+    the shard cache (:mod:`search.shardcache`).  The joined index is the
+    same bytes however the reports are cut."""
+    size = max(1, size)
+    count = -(-len(ordered) // size)
+    if count < 2:
+        return [ordered] if ordered else []
+    whole = (count - 2) * size  # in blocks of size; the rest in two halves
+    half = whole + (len(ordered) - whole) // 2
+    blocks = [ordered[start : start + size] for start in range(0, whole, size)]
+    return [*blocks, ordered[whole:half], ordered[half:]]
 
 
-def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
+def _start_joiner(
+    bundle: Path, work: Path, running: list, kept: Path | None = None
+) -> subprocess.Popen:
     """A fresh process (:func:`search.merge.main`) that reads each shard's
     bundle as its path arrives on stdin and joins them at the end.  Not
     this forked process: it holds a copy of Pelican's pages, and the
@@ -311,6 +362,8 @@ def _start_joiner(bundle: Path, work: Path, running: list) -> subprocess.Popen:
     process of the build (~345 MiB)."""
     here = str(Path(__file__).resolve().parent)
     command = [sys.executable, "-c", _JOINER, here, str(bundle)]
+    if kept is not None:
+        command.append(str(kept))
     return _spawn(command, work / "join.log", running, stdin=subprocess.PIPE, text=True)
 
 
@@ -326,7 +379,18 @@ main()
 """
 
 
-def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts=None):
+def _index_shards(
+    groups,
+    built,
+    key,
+    work,
+    bundle,
+    running,
+    spare=None,
+    scripts=None,
+    kept=None,
+    used=None,
+):
     """Each group of articles indexed, and their bundles joined into
     ``bundle``; (exit code, message).  With ``scripts`` (Pagefind's own
     files, :func:`search.bundle.assets`) each shard is indexed by
@@ -340,9 +404,11 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
     forked child makes its shard's records itself (unless ``built``
     already holds them); for Pagefind's binary this process writes them
     while the previous shard is indexed.  The joining process reads the
-    shards already done, in shard order."""
+    shards already done, in shard order.  With ``kept`` (the shard
+    cache's folder), a forked child looks its shard up there and writes
+    it there; the names of the kept shards used go into ``used``."""
     shards = _shards(bundle)
-    joiner = _start_joiner(bundle, work, running) if len(groups) > 1 else None
+    joiner = _start_joiner(bundle, work, running, kept) if len(groups) > 1 else None
     upcoming = iter(enumerate(groups))
 
     def prepare():
@@ -376,6 +442,7 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
             target,
             shared,
             joiner is not None,
+            kept if joiner is not None else None,
         )
         running.append(run)
         return run
@@ -395,10 +462,17 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
                     pass
                 if jobs[0][0].poll() is None:
                     continue
-            run, site, target, found, _, group = jobs.popleft()
+            run, site, target, found, number, group = jobs.popleft()
             code, message = _finish(run, site, running)
-            if scripts is not None and not built and code in (0, TO_PAGEFIND):
-                key.update(site.with_suffix(".digest").read_bytes())
+            if scripts is not None and code in (0, TO_PAGEFIND):
+                digest = site.with_suffix(".digest").read_bytes()
+                if not built:
+                    key.update(digest)
+                if code == 0 and kept is not None and joiner is not None:
+                    entry = shardcache.name(digest, PAGEFIND, number == 0)
+                    if (kept / entry).is_dir():  # else it went to ``target``
+                        target = kept / entry
+                        used.add(entry)
             if code == TO_PAGEFIND and scripts is not None:
                 site.mkdir()
                 write_records(site, found or records(group))
@@ -409,7 +483,10 @@ def _index_shards(groups, built, key, work, bundle, running, spare=None, scripts
                 _send(joiner, target)
         if joiner is None:
             return 0, message
-        joiner.stdin.close()
+        try:
+            joiner.stdin.close()
+        except OSError:  # it has stopped: waiting for it says why
+            pass
         return _wait(joiner, work / "join.log", running)
     finally:
         for process in running:

@@ -288,10 +288,13 @@ def _unique(name_of, data: bytes, length: int, taken: set) -> str:
 class Fragments:
     """The pages of the joined bundle, in shard order: each shard's fragment
     files are moved into it as soon as the shard is read (while Pagefind
-    indexes the next), not in the join at the end of the build."""
+    indexes the next), not in the join at the end of the build; those of a
+    shard under ``kept`` (the shard cache, :mod:`search.shardcache`) are
+    linked (copied across file systems), so that the cache keeps them."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, kept: Path | None = None):
         self.out = out
+        self.kept = kept
         self.pages: dict[str, list] = {}  # language -> [fragment, word count]
         self.first: dict[tuple, int] = {}  # (shard, language) -> its first page
         self._taken: dict[str, set] = {}
@@ -300,6 +303,7 @@ class Fragments:
         folder = self.out / "fragment"
         folder.mkdir(parents=True, exist_ok=True)
         source = os.path.join(shard.bundle, "fragment")
+        place = _link if self.kept in shard.bundle.parents else os.replace
         for language, (meta, _words) in shard.languages.items():
             pages = self.pages.setdefault(language, [])
             taken = self._taken.setdefault(language, set())
@@ -312,8 +316,17 @@ class Fragments:
                 else:
                     taken.add(fragment)
                 # A fragment holds its page's URL: no two pages share one.
-                os.replace(path, os.path.join(folder, f"{fragment}.pf_fragment"))
+                place(path, os.path.join(folder, f"{fragment}.pf_fragment"))
                 pages.append([fragment, word_count])
+
+
+def _link(source: str, target: str) -> None:
+    """``source`` also at ``target``: a hard link, or a copy where the two
+    are on different file systems (or links are not allowed)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _join_language(
@@ -433,10 +446,11 @@ def merge(bundles: list[Path], out: Path) -> None:
     join([Shard(bundle) for bundle in bundles], out)
 
 
-def serve(out: Path, lines) -> None:
+def serve(out: Path, lines, kept: Path | None = None) -> None:
     """Read each bundle named in ``lines`` (one path a line) as it comes,
-    moving its fragments into ``out``, and join them all at the end."""
-    fragments, shards = Fragments(out), []
+    moving its fragments into ``out`` (linking those of a bundle under
+    ``kept``), and join them all at the end."""
+    fragments, shards = Fragments(out, kept), []
     for line in lines:
         if line.strip():
             shards.append(Shard(Path(line.rstrip("\n"))))
@@ -445,12 +459,14 @@ def serve(out: Path, lines) -> None:
 
 
 def main() -> None:
-    """The search plugin's joining process: ``OUT`` as its argument, the
-    shards' bundles on its standard input."""
+    """The search plugin's joining process: ``OUT`` (and the shard cache's
+    folder, if any) as its arguments, the shards' bundles on its standard
+    input."""
     import sys
 
+    kept = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     try:
-        serve(Path(sys.argv[1]), sys.stdin)
+        serve(Path(sys.argv[1]), sys.stdin, kept)
     except Exception as error:  # the search plugin reports it
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)
