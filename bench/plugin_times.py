@@ -61,9 +61,17 @@ def main(conf: str, content: str, output: str) -> None:
     # Pages rendered where their generator asks, as Pelican does: with the
     # end-of-build batch (PARALLEL_WRITE) every plugin's pages would count
     # as buildspeed's time.
+    # A cache of its own, beside the output, as the bench's full build:
+    # with the project's cache/ a search index kept from an earlier run
+    # would hide the indexing (plugins/search/shardcache.py).
     settings = read_settings(
         conf,
-        override={"PATH": content, "OUTPUT_PATH": output, "PARALLEL_WRITE": False},
+        override={
+            "PATH": content,
+            "OUTPUT_PATH": output,
+            "CACHE_PATH": f"{output}.cache",
+            "PARALLEL_WRITE": False,
+        },
     )
     Signal.send = _timed_send
     start = time.perf_counter()

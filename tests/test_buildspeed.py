@@ -168,6 +168,28 @@ def test_a_new_report_taking_a_kept_address_renumbers_the_old_one(dev, tmp_path)
     assert dev.check() >= 10
 
 
+def test_renumbered_reports_keep_their_addresses_and_pages_on_a_rebuild(
+    tmp_path, make_content
+):
+    """Reports whose slugs clash are renumbered on every build, after
+    buildspeed has kept the addresses: a rebuild gives them the addresses
+    of the first build, so an edit elsewhere rewrites only its own page
+    (a different kept address changes every listing's key)."""
+    files = reports()
+    files["a0.md"] = REPORT.format(title="Bài số 3", month=1, n=3, ward="Nghi Hải")
+    dev = Dev(make_content(files), tmp_path)
+    assert (dev.out / "tin-tuc/2024/01/bai-so-3-2/index.html").exists()
+    before = stamps(dev.out)
+    edit(dev.content / "tin-tuc/b5.md", "Đoạn cuối của bài 5.", "Đoạn cuối đã sửa.")
+    dev.run()
+    after = stamps(dev.out)
+    rewritten = sorted(
+        p for p in after if p.endswith(".html") and after[p] != before.get(p)
+    )
+    assert rewritten == ["tin-tuc/2024/03/bai-so-5/index.html"]
+    assert dev.check() >= 10
+
+
 def test_new_report_and_registry_edit_match_a_fresh_build(dev, tmp_path):
     (dev.content / "tin-tuc/b9.md").write_text(
         REPORT.format(title="Bài mới", month=4, n=9, ward="Nghi Hải"), encoding="utf-8"

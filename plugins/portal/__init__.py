@@ -36,10 +36,14 @@ def _relative(settings: dict, source_path: str) -> str:
 
 
 def _new_slug(article) -> None:
-    """A renumbered report's address follows its new slug: drop any address
-    Pelican was told to keep (``override_*``, set by buildspeed)."""
-    vars(article).pop("override_url", None)
+    """A renumbered report's address follows its new slug: an address
+    Pelican was told to keep (``override_*``, set by buildspeed before this
+    plugin renumbers) is made again from it, so that every report keeps its
+    address, renumbered or not, as on every other build."""
+    kept = vars(article).pop("override_url", None) is not None
     vars(article).pop("override_save_as", None)
+    if kept:
+        article.override_url, article.override_save_as = article.url, article.save_as
 
 
 def resolve_articles(generator):
