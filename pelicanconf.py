@@ -31,8 +31,9 @@ PLUGINS = [
     "safe_markdown",
     # buildspeed before portal: it keeps each report's address as soon as
     # the reports are read (portal's renumbering of clashing slugs looks them
-    # up, and drops those it changes), and it writes the pages (Pelican's
-    # last signal) before search waits there for the index.
+    # up, and keeps the new address of a report it renumbers), and it
+    # writes the pages (Pelican's last signal) before search waits there
+    # for the index.
     "buildspeed",
     "portal",
     # search next: indexing starts as soon as the reports have their wards,

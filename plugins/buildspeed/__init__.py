@@ -387,8 +387,8 @@ def memoize_addresses(generator):
     each article's address once the reports are read.  A report reused on
     a dev rebuild keeps it (it is made of the report's own metadata, which
     did not change).  The portal plugin (listed after this one) renumbers
-    clashing slugs, looking up the kept addresses, and drops the kept
-    address of a report it gives a new slug.
+    clashing slugs, looking up the kept addresses, and keeps the address
+    of a report it gives a new slug made again from that slug.
 
     ``override_*`` is Pelican's own hook for fixed addresses; it also lets a
     later write replace the file, which cannot happen here because the
