@@ -50,6 +50,12 @@ def stamps(folder):
     }
 
 
+def rewritten_pages(folder, before) -> list[str]:
+    """The pages in ``folder`` written since ``stamps`` gave ``before``."""
+    after = stamps(folder)
+    return sorted(p for p in after if p.endswith(".html") and after[p] != before.get(p))
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -108,10 +114,7 @@ def test_body_edit_rewrites_only_that_report(dev, tmp_path):
     before = stamps(dev.out)
     edit(dev.content / "tin-tuc/b3.md", "Đoạn cuối của bài 3.", "Đoạn cuối đã sửa.")
     dev.run()
-    after = stamps(dev.out)
-    rewritten = sorted(
-        p for p in after if p.endswith(".html") and after[p] != before.get(p)
-    )
+    after, rewritten = stamps(dev.out), rewritten_pages(dev.out, before)
     assert rewritten == ["tin-tuc/2024/01/bai-so-3/index.html"]
     assert "Đoạn cuối đã sửa." in (dev.out / rewritten[0]).read_text(encoding="utf-8")
     # feeds carry each report's body: those listing report 3 are rewritten
@@ -182,11 +185,7 @@ def test_renumbered_reports_keep_their_addresses_and_pages_on_a_rebuild(
     before = stamps(dev.out)
     edit(dev.content / "tin-tuc/b5.md", "Đoạn cuối của bài 5.", "Đoạn cuối đã sửa.")
     dev.run()
-    after = stamps(dev.out)
-    rewritten = sorted(
-        p for p in after if p.endswith(".html") and after[p] != before.get(p)
-    )
-    assert rewritten == ["tin-tuc/2024/03/bai-so-5/index.html"]
+    assert rewritten_pages(dev.out, before) == ["tin-tuc/2024/03/bai-so-5/index.html"]
     assert dev.check() >= 10
 
 

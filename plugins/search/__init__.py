@@ -230,16 +230,19 @@ def _index_shard(
     process then forks it at once).  The records' digest goes to
     ``digest``.  With ``kept`` (the shard cache's folder,
     :mod:`search.shardcache`), a joined shard is looked up there and, if
-    it is not kept yet, written there rather than into ``target``."""
+    it is not kept yet, written there rather than into ``target``; the
+    name it is kept under then goes beside ``digest`` (``.kept``)."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
     if found is None:
         found = records(group)
     shard_digest = _shard_digest(found)
     digest.write_bytes(shard_digest)
+    digest.with_suffix(".kept").unlink(missing_ok=True)  # an earlier try's
     entry = None
     if joined and kept is not None:
         entry = shardcache.name(shard_digest, PAGEFIND, scripts is not None)
         if shardcache.lookup(kept, entry) is not None:
+            digest.with_suffix(".kept").write_text(entry, encoding="utf-8")
             return
     if any(exotic(text) for _, text in found):
         os._exit(TO_PAGEFIND)
@@ -250,6 +253,8 @@ def _index_shard(
 
         if entry is None or shardcache.store(kept, entry, write) is None:
             write(target)
+        else:
+            digest.with_suffix(".kept").write_text(entry, encoding="utf-8")
     else:
         write_bundle(
             found,
@@ -462,17 +467,16 @@ def _index_shards(
                     pass
                 if jobs[0][0].poll() is None:
                     continue
-            run, site, target, found, number, group = jobs.popleft()
+            run, site, target, found, _, group = jobs.popleft()
             code, message = _finish(run, site, running)
             if scripts is not None and code in (0, TO_PAGEFIND):
                 digest = site.with_suffix(".digest").read_bytes()
                 if not built:
                     key.update(digest)
-                if code == 0 and kept is not None and joiner is not None:
-                    entry = shardcache.name(digest, PAGEFIND, number == 0)
-                    if (kept / entry).is_dir():  # else it went to ``target``
-                        target = kept / entry
-                        used.add(entry)
+                entry = site.with_suffix(".kept")
+                if code == 0 and entry.exists():  # else it went to ``target``
+                    target = kept / entry.read_text(encoding="utf-8")
+                    used.add(target.name)
             if code == TO_PAGEFIND and scripts is not None:
                 site.mkdir()
                 write_records(site, found or records(group))
