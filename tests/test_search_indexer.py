@@ -4,15 +4,19 @@ Each test runs the real Pagefind binary on the same pages as the oracle."""
 
 import gzip
 import json
+import random
 import shutil
 import subprocess
+import types
 import unicodedata
+from array import array
 from pathlib import Path
 
+import cbor2
 import pytest
 import search
 from conftest import CONTENT, build, generated_reports
-from search import fossick
+from search import fossick, wordindex
 from search.bundle import SUPPORTED, write_bundle
 from search.fossick import INCLUDE_CHARACTERS, exotic, page_url
 from search.stable import pf_body, read_pf, stabilise
@@ -377,3 +381,92 @@ def test_markers_are_split_out_as_pagefind_does(digest):
         f"PAGEFIND_AUTO_WEIGHT|END_PAGEFIND_WEIGHT)___[^{spaces}]*)"
     )
     assert fossick._split_markers(digest) == reference.split(digest)
+
+
+def _reference_entries(pages: list) -> dict:
+    """Each key's page list as Pagefind 1.5 writes it, one entry at a time
+    with cbor2 (search.wordindex makes them all at once): ``[page delta,
+    locations, meta locations]``; a location list starts at the plain
+    weight and each change of weight is a marker ``-(weight + 1)`` before
+    an absolute position, the rest differences; metadata likewise by
+    field.  ``pages`` holds each page's (key, weight, position) and (key,
+    field, position)."""
+    plain = wordindex.PLAIN
+    found = {}
+    for key in sorted({k for locations, meta in pages for k, _, _ in locations + meta}):
+        cbor, numbers, listed, last_page = b"", 0, [], 0
+        for number, (locations, meta) in enumerate(pages):
+            mine = sorted(
+                (0 if w == plain else w, p, w) for k, w, p in locations if k == key
+            )
+            fields = sorted((f, p) for k, f, p in meta if k == key)
+            if not mine and not fields:
+                continue
+            located, weight, last = [], plain, 0
+            for _, position, w in mine:
+                if w != weight:
+                    located += [-w - 1, position]
+                    weight = w
+                else:
+                    located.append(position - last)
+                last = position
+            described, field, last = [], None, 0
+            for f, position in fields:
+                if f != field:
+                    described.append(-f - 1)
+                    field, last = f, 0
+                described.append(position - last)
+                last = position
+            delta = number - last_page if listed else number
+            cbor += cbor2.dumps([delta, located, described])
+            numbers += len(located) + len(described) + 1
+            listed.append((number, not mine))
+            last_page = number
+        found[key] = (
+            cbor,
+            listed[-1][0],
+            len(listed),
+            numbers,
+            listed[0][0],
+            int(listed[0][1]),
+        )
+    return found
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "past-16-bits"])
+@pytest.mark.parametrize("at_once", [wordindex.SLICE, 50], ids=["whole", "sliced"])
+def test_word_entries_are_encoded_as_pagefind_lists_them(large, at_once):
+    """Rows of many weights, compound parts among the words they belong
+    after, metadata, and (``large``) key numbers and positions past 16
+    bits, which take the wide paths: all at once (or ``at_once`` rows at a
+    time, cut between words), the bytes one entry at a time would give."""
+    rng = random.Random(11 + large)
+    base = 70_000 if large else 0
+    keys = [*range(25)]
+    if large:  # 65,536 and 0 are the same in 16 bits
+        keys = [*range(5), *range(1 << 16, (1 << 16) + 10), *range(base, base + 10)]
+    rows, pages = wordindex.Rows(), []
+    for number in range(60):
+        runs, parts, meta = [], [], []
+        position = base
+        for weight in rng.sample([24, 168, 0, wordindex.PLAIN, 12], k=3):
+            ids = [rng.choice([-2, *keys]) for _ in range(rng.randint(0, 40))]
+            runs.append((weight, position, array("i", ids)))
+            position += len(ids) + rng.choice([0, 0, 30, 300])  # 1-3 byte numbers
+        for _ in range(rng.randint(0, 6)):
+            at = rng.randrange(base, position + 1)
+            parts.append((rng.choice(keys), rng.choice([24, 12, 8]), at))
+        for _ in range(rng.randint(0, 6)):
+            name = rng.choice(["date", "title"])
+            meta.append((name, rng.randrange(12), rng.choice(keys)))
+        field = {"date": 0, "title": 1}
+        page = types.SimpleNamespace(runs=runs, parts=parts, meta_words=meta)
+        rows.page(number, page, field)
+        locations = [
+            (k, w, start + i)
+            for w, start, ids in runs
+            for i, k in enumerate(ids)
+            if k >= 0
+        ] + parts
+        pages.append((locations, [(k, field[n], p) for n, p, k in meta]))
+    assert rows.encode(at_once) == _reference_entries(pages)

@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
@@ -39,7 +40,6 @@ from pelican import signals
 
 from . import shardcache
 from .bundle import SUPPORTED, assets, write_bundle, write_shard
-from .cbor import encoded_integers
 from .fossick import INCLUDE_CHARACTERS, exotic
 from .merge import COMPRESSION
 from .records import add_to_digest, address, records, write_records
@@ -303,7 +303,7 @@ def _index(articles, settings, work: Path, bundle: Path, spare=None) -> None:
             cache = Path(settings.get("CACHE_PATH", "cache")) / "search"
             if _own_index(settings):
                 scripts = assets(_pagefind(), cache, PAGEFIND)
-                encoded_integers()  # once here, shared by every shard's child
+                import_module(".wordindex", __name__)  # NumPy, shared by shards
                 if settings.get("SEARCH_CACHE", True):
                     kept = cache / "shards"
             used: set[str] = set()

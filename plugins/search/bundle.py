@@ -16,14 +16,12 @@ import pickle
 import shutil
 import subprocess
 import tempfile
-from itertools import chain
-from operator import itemgetter, sub
 from pathlib import Path
 
 import cbor2
 
-from .cbor import head, int_array, text
-from .fossick import page_of, parse
+from .cbor import head, text
+from .fossick import KEYS, page_of, parse
 from .merge import HANDED_OVER, _chunk_ranges, scripts
 from .stable import pf_pack
 
@@ -52,72 +50,21 @@ def _short(language: str, data: bytes, taken: set, extra: int = 7) -> str:
     return name
 
 
-def _meta_locations(positions: list) -> tuple[int, bytes]:
-    """``[(field number, position), ...]`` of one word on one page: how
-    many numbers and their CBOR, ``[-(field + 1), position, delta, ...]``."""
-    positions.sort()
-    out, field, last = [], None, 0
-    for number, position in positions:
-        if number != field:
-            out.append(-number - 1)
-            field, last = number, 0
-        out.append(position - last)
-        last = position
-    return len(out), int_array(out)
-
-
 class _Index:
-    """One language's word index as it is built, page after page: each
-    (word, spelling with marks or None) keeps its pages' numbers and
-    entries, ``[page, (how many numbers, CBOR of locations and meta
-    locations), page, ...]``, joined into CBOR ``[page delta, locations,
-    meta locations]`` once, at the end."""
+    """One language's word index as it is built, page after page: the rows
+    of :class:`search.wordindex.Rows`, made into each (word, spelling with
+    marks or None)'s CBOR page list ``[page delta, locations, meta
+    locations], ...`` at once, at the end."""
 
     def __init__(self, fields: list[str]):
+        from . import wordindex  # NumPy: in the indexing process only
+
         self.field_number = {name: n for n, name in enumerate(fields)}
-        self.entries: dict[tuple, list] = {}
-        self.meta_first: set = set()  # first met on a page in its metadata only
+        self.rows = wordindex.Rows()
 
     def add(self, number: int, page) -> None:
         """Page ``number``'s words and metadata words."""
-        entries = self.entries
-        for key, entry in page.words.items():
-            held = entries.get(key)
-            if held is None:
-                entries[key] = [number, entry]
-            else:
-                held += (number, entry)
-        for stemmed, spellings in page.meta_words.items():
-            for original, where in spellings.items():
-                key = stemmed, original
-                numbers = [(self.field_number[name], p) for name, p in where]
-                size, cbor = _meta_locations(numbers)
-                held = entries.get(key)
-                if held is not None and held[-2] == number:  # also in the text
-                    found, locations = held[-1]
-                    held[-1] = (found + size, locations[:-1] + cbor)
-                    continue
-                entry = (size, b"\x80" + cbor)
-                if held is None:
-                    entries[key] = [number, entry]
-                    self.meta_first.add(key)
-                else:
-                    held += (number, entry)
-
-    def _joined(self, key, held: list) -> tuple:
-        """(CBOR, last page, pages, numbers, first page, 1 if first met in
-        metadata only) of one word's page list."""
-        pages, entries = held[0::2], held[1::2]
-        deltas = [pages[0], *map(sub, pages[1:], pages)]
-        if pages[-1] < len(_STARTS):
-            starts = map(_STARTS.__getitem__, deltas)
-        else:
-            starts = (b"\x83" + head(0, delta) for delta in deltas)
-        pieces = zip(starts, map(itemgetter(1), entries), strict=True)
-        cbor = b"".join(chain.from_iterable(pieces))
-        numbers = sum(map(itemgetter(0), entries)) + len(entries)
-        meta_first = 1 if key in self.meta_first else 0
-        return cbor, pages[-1], len(pages), numbers, pages[0], meta_first
+        self.rows.page(number, page, self.field_number)
 
     def words(self):
         """(word, its own entry or None, [(spelling, entry), ...]) in word
@@ -125,9 +72,8 @@ class _Index:
         on the same page in the text before the metadata, then by spelling."""
         plain: dict[str, tuple] = {}
         forms: dict[str, list] = {}
-        for key, held in self.entries.items():
-            stemmed, original = key
-            joined = self._joined(key, held)
+        for number, joined in self.rows.encode().items():
+            stemmed, original = KEYS[number]
             if original is None:
                 plain[stemmed] = joined
             else:
@@ -178,7 +124,6 @@ class _Index:
 
 
 _EMPTY = (b"", 0, 0, 0, 0, 0)
-_STARTS = [b"\x83" + head(0, delta) for delta in range(1 << 12)]  # [delta, ...
 
 
 def _array(count: int, items: list[bytes]) -> bytes:
@@ -212,7 +157,7 @@ def _pages(documents: list, language: str, out: Path, level: int):
     filters: dict[str, dict[str, list]] = {}
     for path, parsed in documents:
         page = page_of(path, parsed)
-        if not page.words:  # Pagefind drops pages without words
+        if not page.has_words:  # Pagefind drops pages without words
             continue
         number = len(listed)
         data = _fragment(page)

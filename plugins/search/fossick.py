@@ -21,11 +21,10 @@ with Pagefind and with this module and compares every file they write.
 import html
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
-from operator import sub
+from itertools import repeat
 from urllib.parse import quote
-
-from .cbor import ARRAY_HEADS, encoded_integers, int_array
 
 # Pagefind's default --include-characters: kept inside words.
 INCLUDE_CHARACTERS = "_‿⁀⁔︳︴﹍﹎﹏＿"
@@ -539,13 +538,23 @@ class Page:
     filters: dict
     meta: dict
     anchors: list
-    # (word, spelling with marks or None) -> (how many numbers, CBOR) of
-    # its locations on the page, then of no metadata locations
-    words: dict
-    # word -> {spelling with marks or None: [(field name, position)]}
-    meta_words: dict
+    # The words, as ids of (word, spelling with marks or None) (search.
+    # wordindex.key_id): (weight, first position, ids) of each run of
+    # words between markers, an id below 0 where a word has no key of its
+    # own; (id, weight, position) of the parts of compound words; and
+    # (field name, position, id) of the metadata's words.
+    runs: list
+    parts: list
+    meta_words: list
     language: str
     has_custom_body: bool
+
+    @property
+    def has_words(self) -> bool:
+        """Whether Pagefind indexes the page: it drops pages without words."""
+        if self.parts:
+            return True
+        return any(keys and max(keys) >= 0 for _, _, keys in self.runs)
 
 
 def page_url(path: str) -> str:
@@ -646,33 +655,27 @@ def page_of(path: str, parsed: Parsed) -> Page:
         )
     anchors: list = []
     content: list[str] = []
-    # weight -> {(word, spelling): [positions]}: runs of one weight share one
-    simple = _SIMPLE
-    by_weight: dict[int, dict] = {}
+    runs, parts = [], []
+    key_of = _KEY_OF.get
     count = 0
     for weight, start, run in _runs(digest, parsed, anchors):
         content += run
         count = start + len(run)
-        at = by_weight.get(weight)
-        if at is None:
-            at = by_weight[weight] = {}
-        for position, word in enumerate(run, start):
-            key = simple.get(word)
-            if key is None:
-                key = _not_simple(word, weight, position, at, by_weight)
-                if key is None:
-                    continue
-            listed = at.get(key)
-            if listed is None:
-                at[key] = [position]
-            else:
-                listed.append(position)
-    meta_words: dict[str, dict] = {}
-    for name, value in sorted(parsed.meta.items()):
-        for position, word in enumerate(split(value)):
-            for (stemmed, original), _part in _hits(word)[0]:
-                spellings = meta_words.setdefault(stemmed, {})
-                spellings.setdefault(original, []).append((name, position))
+        keys = array("i", map(key_of, run, repeat(_UNKNOWN)))
+        at = -1
+        try:
+            while True:  # words met for the first time, or compound words
+                at = keys.index(_UNKNOWN, at + 1)
+                keys[at] = _key_of(run[at], weight, start + at, parts)
+        except ValueError:
+            pass
+        runs.append((weight, start, keys))
+    meta_words = [
+        (name, position, key_id(key))
+        for name, value in sorted(parsed.meta.items())
+        for position, word in enumerate(split(value))
+        for key, _part in _hits(word)[0]
+    ]
     return Page(
         url=page_url(path),
         content=" ".join(content),
@@ -680,7 +683,8 @@ def page_of(path: str, parsed: Parsed) -> Page:
         filters=dict(sorted(parsed.filters.items())),
         meta=dict(sorted(parsed.meta.items())),
         anchors=anchors,
-        words=_encoded_words(by_weight),
+        runs=runs,
+        parts=parts,
         meta_words=meta_words,
         language=parsed.language,
         has_custom_body=parsed.has_custom_body,
@@ -703,147 +707,43 @@ def _hits(raw: str) -> tuple[tuple, int]:
     return found
 
 
-_SIMPLE: dict[str, tuple] = {}  # raw word -> its one key, when not a compound
+_KEY_ID: dict[tuple, int] = {}  # (word, spelling with marks or None) -> id
+KEYS: list[tuple] = []  # id -> (word, spelling with marks or None)
 
 
-def _not_simple(raw: str, weight: int, position: int, at: dict, by_weight: dict):
-    """A word met for the first time in this process, or one that is not
-    one plain key: its key when it is (remembered in ``_SIMPLE``); else
-    its keys' positions added here (compound parts at their lower weight)
-    and None."""
-    keys, parts = _hits(raw)
-    if len(keys) == 1 and not keys[0][1]:
-        if len(_SIMPLE) > 1 << 18:
-            _SIMPLE.clear()
-        key = _SIMPLE[raw] = keys[0][0]
-        return key
-    if parts:
-        partial = max(weight // min(parts, 255), 1) if weight else 0
+def key_id(key: tuple) -> int:
+    """The number of a (word, spelling) in this process (search.wordindex
+    sorts and encodes numbers)."""
+    found = _KEY_ID.get(key)
+    if found is None:
+        found = _KEY_ID[key] = len(KEYS)
+        KEYS.append(key)
+    return found
+
+
+_UNKNOWN, _NONE = -1, -2
+# raw word -> the id of its one key (_NONE: it has none), when it has no parts
+_KEY_OF: dict[str, int] = {}
+
+
+def _key_of(raw: str, weight: int, position: int, parts: list) -> int:
+    """The id of the key ``raw`` is indexed under at its place (_NONE if
+    none), its compound parts added to ``parts`` at their lower weight
+    (Pagefind divides the weight among them)."""
+    keys, count = _hits(raw)
+    if count:
+        partial = max(weight // min(count, 255), 1) if weight else 0
+    own = _NONE
     for key, part in keys:
         if part:
-            into = by_weight.get(partial)
-            if into is None:
-                into = by_weight[partial] = {}
+            parts.append((key_id(key), partial, position))
         else:
-            into = at
-        listed = into.get(key)
-        if listed is None:
-            into[key] = [position]
-        else:
-            listed.append(position)
-    return None
-
-
-def _encoded_words(by_weight: dict) -> dict:
-    """(word, spelling) -> (how many numbers, CBOR) of its locations on
-    the page and an empty list of metadata locations (``_Index.add`` puts
-    a word's own in), from each weight's words and their positions."""
-    if not by_weight:
-        return {}
-    if len(by_weight) == 1:
-        ((weight, at),) = by_weight.items()
-        return _encode_one_weight(weight, at)
-    # Keys at more than one weight: most are in the text's own weight; the
-    # title's and the compound parts' weights hold a few words each.
-    body = max(by_weight.values(), key=len)
-    shared, seen = set(), set()
-    for at in by_weight.values():
-        if at is not body:
-            for key in at:
-                if key in body or key in seen:
-                    shared.add(key)
-                seen.add(key)
-    words = {}
-    for weight, at in by_weight.items():
-        words.update(_encode_one_weight(weight, at))
-    for key in shared:
-        held = [(w, at[key]) for w, at in by_weight.items() if key in at]
-        words[key] = _with_no_meta(encoded(held))
-    return words
-
-
-_ONCE_AT: dict[int, list] = {}  # weight -> position -> a lone word's entry
-
-
-def _encode_one_weight(weight: int, at: dict) -> dict:
-    """:func:`_encoded_words` for the words of one weight."""
-    once = _ONCE_AT.get(weight)
-    if once is None:
-        once = _ONCE_AT[weight] = [None] * 4096
-    marker = [] if weight == _PLAIN else [-weight - 1]
-    heads, number = ARRAY_HEADS, encoded_integers().__getitem__
-    words = {}
-    try:
-        for key, positions in at.items():
-            if len(positions) == 1:
-                position = positions[0]
-                found = once[position] if position < 4096 else None
-                if found is None:
-                    numbers = [*marker, position]
-                    found = (len(numbers), int_array(numbers) + b"\x80")
-                    if position < 4096:
-                        once[position] = found
-                words[key] = found
-                continue
-            numbers = [*marker, positions[0], *map(sub, positions[1:], positions)]
-            size = len(numbers)
-            words[key] = (size, heads[size] + b"".join(map(number, numbers)) + b"\x80")
-    except (KeyError, IndexError):  # a number beyond the tables: the long way
-        return {key: _with_no_meta(encoded((weight, p))) for key, p in at.items()}
-    return words
-
-
-def _with_no_meta(found: tuple) -> tuple:
-    size, cbor = found
-    return size, cbor + b"\x80"
-
-
-# A location at this weight (1.0 as Pagefind stores it, plus one) needs no
-# marker; Pagefind 1.5 sorts it first and starts every page's list there.
-_PLAIN = 25
-
-
-def encoded(held: tuple | list) -> tuple[int, bytes]:
-    """One word's ``(weight, positions)`` on one page (or a list of them):
-    how many numbers its locations are and their CBOR, ``[-(weight + 1),
-    position, delta, ...]`` with the plain weight first, then by weight
-    and position (Pagefind's ``positions_to_packed_page``)."""
-    if held.__class__ is tuple:  # most words: one weight, positions in order
-        weight, positions = held
-        if weight != _PLAIN:
-            numbers = [-weight - 1, positions[0]]
-        else:
-            numbers = [positions[0]]
-        numbers += map(sub, positions[1:], positions)
-        return len(numbers), int_array(numbers)
-    by_weight: dict[int, list] = {}
-    for weight, positions in held:
-        by_weight.setdefault(weight, []).extend(positions)
-    if 0 in by_weight and _PLAIN in by_weight:  # both sort first, by position
-        pairs = sorted(
-            (0 if w == _PLAIN else w, p, w) for w, ps in by_weight.items() for p in ps
-        )
-        numbers, current, last = [], _PLAIN, 0
-        for _key, position, weight in pairs:
-            if weight != current:
-                numbers += (-weight - 1, position)
-                current = weight
-            else:
-                numbers.append(position - last)
-            last = position
-        return len(numbers), int_array(numbers)
-    numbers, current, last = [], _PLAIN, 0
-    for weight in sorted(by_weight, key=lambda w: 0 if w == _PLAIN else w):
-        positions = by_weight[weight]
-        positions.sort()
-        if weight != current:
-            numbers += (-weight - 1, positions[0])
-            current = weight
-        else:
-            numbers.append(positions[0] - last)
-        numbers += map(sub, positions[1:], positions)
-        last = positions[-1]
-    return len(numbers), int_array(numbers)
+            own = key_id(key)
+    if not count:
+        if len(_KEY_OF) > 1 << 18:
+            _KEY_OF.clear()
+        _KEY_OF[raw] = own
+    return own
 
 
 def split(text: str) -> list[str]:
