@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import types
 import unicodedata
-from array import array
 from pathlib import Path
 
 import cbor2
@@ -451,7 +450,7 @@ def test_word_entries_are_encoded_as_pagefind_lists_them(large, at_once):
         position = base
         for weight in rng.sample([24, 168, 0, wordindex.PLAIN, 12], k=3):
             ids = [rng.choice([-2, *keys]) for _ in range(rng.randint(0, 40))]
-            runs.append((weight, position, array("i", ids)))
+            runs.append((weight, position, ids))
             position += len(ids) + rng.choice([0, 0, 30, 300])  # 1-3 byte numbers
         for _ in range(rng.randint(0, 6)):
             at = rng.randrange(base, position + 1)

@@ -21,7 +21,6 @@ with Pagefind and with this module and compares every file they write.
 import html
 import re
 import unicodedata
-from array import array
 from dataclasses import dataclass, field
 from itertools import repeat
 from urllib.parse import quote
@@ -661,7 +660,7 @@ def page_of(path: str, parsed: Parsed) -> Page:
     for weight, start, run in _runs(digest, parsed, anchors):
         content += run
         count = start + len(run)
-        keys = array("i", map(key_of, run, repeat(_UNKNOWN)))
+        keys = list(map(key_of, run, repeat(_UNKNOWN)))
         at = -1
         try:
             while True:  # words met for the first time, or compound words

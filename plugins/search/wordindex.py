@@ -41,20 +41,18 @@ class Rows:
     """The rows of a word index as its pages are added."""
 
     def __init__(self):
-        self.keys = array("i")  # key ids; negative: no word (left out)
-        self.positions = array("i")
-        self.runs = array("i")  # (page, code, how many rows) of each run
+        self.keys: list[int] = []  # key ids; negative: no word (left out)
+        # (page, code, how many rows, first position) of each run of rows
+        self.runs = array("i")
 
-    def run(self, page: int, code: int, keys: array, start: int) -> None:
+    def run(self, page: int, code: int, keys: list[int], start: int) -> None:
         """Words at positions ``start``, ``start + 1``... of one code."""
         self.keys += keys
-        self.positions += array("i", range(start, start + len(keys)))
-        self.runs.extend((page, code, len(keys)))
+        self.runs.extend((page, code, len(keys), start))
 
     def one(self, page: int, code: int, key: int, position: int) -> None:
         self.keys.append(key)
-        self.positions.append(position)
-        self.runs.extend((page, code, 1))
+        self.runs.extend((page, code, 1, position))
 
     def page(self, number: int, page, field_number: dict) -> None:
         """A :class:`search.fossick.Page`'s words as page ``number``: its
@@ -75,7 +73,7 @@ class Rows:
             self.one(number, META + field, key, position)
 
     def encode(self, rows: int = SLICE) -> dict[int, tuple]:
-        return encode(self.keys, self.positions, self.runs, rows)
+        return encode(self.keys, self.runs, rows)
 
 
 def _rank(weight: int) -> int:
@@ -143,17 +141,18 @@ def _cbor(major, value) -> tuple[bytes, np.ndarray]:
     return data, offsets
 
 
-def encode(
-    keys: array, positions: array, runs: array, rows: int = SLICE
-) -> dict[int, tuple]:
+def encode(keys: list[int], runs: array, rows: int = SLICE) -> dict[int, tuple]:
     """key id -> (CBOR of its page entries, last page, how many pages, how
     many numbers, first page, 1 if its first page has it in its metadata
     only), from the rows of :class:`Rows`, about ``rows`` at a time."""
-    K = np.frombuffer(keys, np.int32)
-    S = np.frombuffer(positions, np.int32)
-    table = np.frombuffer(runs, np.int32).reshape(-1, 3)
+    K = np.fromiter(keys, np.int32, len(keys))
+    table = np.frombuffer(runs, np.int32).reshape(-1, 4)
     P = np.repeat(table[:, 0], table[:, 2])
     C = np.repeat(table[:, 1], table[:, 2])
+    # Positions: each run's first, then one more a row.
+    before = np.cumsum(table[:, 2]) - table[:, 2]  # rows before each run
+    S = np.arange(len(K), dtype=np.int32)
+    S += np.repeat((table[:, 3] - before).astype(np.int32), table[:, 2])
     kept = K >= 0
     if not kept.all():
         K, S, P, C = K[kept], S[kept], P[kept], C[kept]
