@@ -37,7 +37,7 @@ def _writer() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    for package in ("cbor2", "zlib-ng"):
+    for package in ("cbor2", "deflate", "numpy"):
         digest.update(f"{package}={version(package)}\0".encode())
     digest.update(f"python={sys.version_info[:2]}".encode())
     return digest.digest()
