@@ -5,10 +5,12 @@ import gzip
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -531,3 +533,80 @@ def test_a_report_added_last_changes_only_the_last_shards(count):
     while kept < len(before) and before[kept] == after[kept]:
         kept += 1
     assert kept >= len(before) - 2
+
+
+def _wait_for(path: Path) -> None:
+    while not path.exists():
+        time.sleep(0.01)
+
+
+def _first(folder: Path) -> None:
+    _wait_for(folder / "go")
+    (folder / "first-done").touch()
+
+
+def _second(folder: Path) -> None:
+    (folder / "second-started").write_text(
+        "after" if (folder / "first-done").exists() else "before"
+    )
+
+
+def _first_dies(folder: Path) -> None:
+    _wait_for(folder / "go")
+    os._exit(3)  # as a shard handed to Pagefind's binary leaves: no word
+
+
+def _ended(run, within: float = 30.0) -> int | None:
+    """The child's exit code, or None (and the child killed) if it is still
+    running after ``within`` seconds: a child stuck at its gate fails the
+    test rather than hanging it."""
+    deadline = time.monotonic() + within
+    while run.poll() is None:
+        if time.monotonic() > deadline:
+            run.kill()
+            run.wait()
+            return None
+        time.sleep(0.01)
+    return run.returncode
+
+
+def test_a_shard_forked_ahead_starts_when_the_one_before_is_done(tmp_path):
+    """The next shard's child is forked while the last one runs and starts
+    the moment it is done, without waiting for the indexing process; if
+    the one before stops without a word, the indexing process opens the
+    gate."""
+    runs = []
+    try:
+        first = search._Forked(tmp_path / "1.log", _first, tmp_path)
+        runs.append(first)
+        second = search._Forked(
+            tmp_path / "2.log", _second, tmp_path, gate=first.release[0]
+        )
+        runs.append(second)
+        time.sleep(0.3)
+        assert not (tmp_path / "second-started").exists()  # one shard at a time
+        (tmp_path / "go").touch()
+        assert _ended(second) == 0  # started by the first alone: no open() here
+        assert _ended(first) == 0
+        assert (tmp_path / "second-started").read_text() == "after"
+
+        later = tmp_path / "later"
+        later.mkdir()
+        dies = search._Forked(tmp_path / "3.log", _first_dies, later)
+        runs.append(dies)
+        waits = search._Forked(tmp_path / "4.log", _second, later, gate=dies.release[0])
+        runs.append(waits)
+        (later / "go").touch()
+        assert _ended(dies) == 3
+        time.sleep(0.3)
+        assert not (later / "second-started").exists()
+        dies.open()
+        assert _ended(waits) == 0
+        assert (later / "second-started").read_text() == "before"  # no first-done
+    finally:
+        (tmp_path / "go").touch()  # no child left waiting, whatever failed
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+            run.close()
