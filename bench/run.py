@@ -126,21 +126,36 @@ def rebuild(content: Path, output: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def plugin_times(content: Path, output: Path) -> dict:
-    out = subprocess.run(
-        [
-            PYTHON,
-            str(BENCH / "plugin_times.py"),
-            str(ROOT / "pelicanconf.py"),
-            str(content),
-            str(output),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def plugin_times(content: Path, outputs: list[Path]) -> dict:
+    """Each plugin's own time in a build into each of ``outputs``: the
+    median of its seconds and the median of its share of each build (one
+    build's shares swing with the disk, item 18 of docs/performance.md)."""
+    runs = []
+    for output in outputs:
+        out = subprocess.run(
+            [
+                PYTHON,
+                str(BENCH / "plugin_times.py"),
+                str(ROOT / "pelicanconf.py"),
+                str(content),
+                str(output),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return {
+        "builds": len(runs),
+        "plugins": {
+            name: (
+                statistics.median(run["plugins"][name] for run in runs),
+                statistics.median(run["plugins"][name] / run["total"] for run in runs),
+            )
+            for name in runs[0]["plugins"]
+        },
+    }
 
 
 # Handlers that do Pelican's own work sooner rather than add work.
@@ -150,18 +165,19 @@ REPLACES = {
 
 
 def plugin_table(shares: dict[int, dict]) -> str:
+    builds = {result["builds"] for result in shares.values()}
     lines = [
         "",
         "Each plugin's own time (its signal handlers, `bench/plugin_times.py`), "
-        "share of that build:",
+        f"share of that build; medians of {max(builds)} builds:",
         "",
         "| Plugin | N | seconds | share of build | note |",
         "|---|---:|---:|---:|---|",
     ]
     for n, result in shares.items():
-        for name, secs in result["plugins"].items():
+        for name, (secs, share) in result["plugins"].items():
             lines.append(
-                f"| {name} | {n:,} | {secs:.2f} | {secs / result['total']:.1%} "
+                f"| {name} | {n:,} | {secs:.2f} | {share:.1%} "
                 f"| {REPLACES.get(name, '')} |"
             )
     return "\n".join(lines)
@@ -351,9 +367,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for n in sizes:
             rows += run_size(n, args.repeat, Path(tmp), photos=(n == 1000))
-            shares[n] = plugin_times(
-                Path(tmp) / f"c{n}", fresh(Path(tmp), f"o-plugins-{n}")
-            )
+            outputs = [
+                fresh(Path(tmp), f"o-plugins-{n}-{i}") for i in range(args.repeat)
+            ]
+            shares[n] = plugin_times(Path(tmp) / f"c{n}", outputs)
     text = table(rows, args.repeat) + "\n" + plugin_table(shares)
     print(text)
     if not args.no_write:
