@@ -109,11 +109,13 @@ def vanilla_build(content: Path, output: Path, conf: Path) -> dict:
     return measure([pelican, str(content), "-o", str(output), "-s", str(conf), "-q"])
 
 
-def rebuild(content: Path, output: Path) -> dict:
+def _script(name: str, content: Path, output: Path) -> dict:
+    """What a script of bench/ prints last (JSON) for a build of ``content``
+    into ``output`` with the project's settings."""
     out = subprocess.run(
         [
             PYTHON,
-            str(BENCH / "rebuild.py"),
+            str(BENCH / name),
             str(ROOT / "pelicanconf.py"),
             str(content),
             str(output),
@@ -126,26 +128,15 @@ def rebuild(content: Path, output: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def rebuild(content: Path, output: Path) -> dict:
+    return _script("rebuild.py", content, output)
+
+
 def plugin_times(content: Path, outputs: list[Path]) -> dict:
     """Each plugin's own time in a build into each of ``outputs``: the
     median of its seconds and the median of its share of each build (one
     build's shares swing with the disk, item 18 of docs/performance.md)."""
-    runs = []
-    for output in outputs:
-        out = subprocess.run(
-            [
-                PYTHON,
-                str(BENCH / "plugin_times.py"),
-                str(ROOT / "pelicanconf.py"),
-                str(content),
-                str(output),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+    runs = [_script("plugin_times.py", content, output) for output in outputs]
     return {
         "builds": len(runs),
         "plugins": {

@@ -473,23 +473,22 @@ def _index_shards(
         return run
 
     jobs = collections.deque()  # (indexer, *prepare()), in shard order
-    waiting = set()  # forked children still waiting at their gate
+    ahead = False  # the newest child was forked ahead: it waits at its gate
     try:
         ready = prepare()
         while ready or jobs:
             limit = worker_count(None) if spare is not None and spare.is_set() else 1
-            if waiting and len(jobs) <= limit:  # a core for them now
-                for job in list(jobs)[:-1]:
-                    job[0].open()
-                waiting.clear()
+            if ahead and len(jobs) <= limit:  # a core for it now
+                jobs[-2][0].open()
+                ahead = False
             if ready and len(jobs) < limit:
                 jobs.append((start(*ready), *ready))
                 ready = prepare()
                 continue
-            if ready and scripts is not None and len(jobs) == limit and not waiting:
+            if ready and scripts is not None and len(jobs) == limit and not ahead:
                 # Forked ahead, starting when the newest run is done.
                 jobs.append((start(*ready, after=jobs[-1][0]), *ready))
-                waiting.add(jobs[-1][0])
+                ahead = True
                 ready = prepare()
                 continue
             if ready and spare is not None and not spare.is_set():
@@ -502,8 +501,8 @@ def _index_shards(
             code, message = _finish(run, site, running)
             if scripts is not None:
                 run.open()  # the next, had this one stopped without a word
-                waiting.discard(jobs[0][0] if jobs else None)
                 run.close()
+                ahead = ahead and len(jobs) > 1  # else its gate was this one
             if scripts is not None and code in (0, TO_PAGEFIND):
                 digest = site.with_suffix(".digest").read_bytes()
                 if not built:

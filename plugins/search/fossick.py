@@ -537,8 +537,8 @@ class Page:
     filters: dict
     meta: dict
     anchors: list
-    # The words, as ids of (word, spelling with marks or None) (search.
-    # wordindex.key_id): (weight, first position, ids) of each run of
+    # The words, as ids of (word, spelling with marks or None) (key_id
+    # below): (weight, first position, ids) of each run of
     # words between markers, an id below 0 where a word has no key of its
     # own; (id, weight, position) of the parts of compound words; and
     # (field name, position, id) of the metadata's words.
