@@ -218,30 +218,75 @@ BODIES = [
 ]
 
 
-def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
-    from buildspeed.rebuild import _digest
+def _number(text: str) -> int:
+    """Which of BODIES a plain text comes from (its day of January)."""
+    return int(text.split("Sáng ngày 0", 1)[1][0])
 
-    real = ahead.parse_awards
+
+def _parsed_where(folder):
+    """{body number: pids of the processes that parsed it}, from the spy."""
+    found = {}
+    for mark in folder.glob("parsed-*"):
+        _, pid, number = mark.name.split("-")
+        found.setdefault(int(number), set()).add(int(pid))
+    return found
+
+
+def _spy(monkeypatch, folder, wait_in_worker=None, release_on=None):
+    """parse_awards, leaving a mark of each body parsed and by which process;
+    in a forked process it first waits for ``wait_in_worker`` (an Event),
+    which the test's process sets when it parses body ``release_on``."""
+    real, me = ahead.parse_awards, os.getpid()
 
     def spy(text):
-        (tmp_path / f"parsed-by-{os.getpid()}").touch()
+        number = _number(text)
+        (folder / f"parsed-{os.getpid()}-{number}").touch()
+        if wait_in_worker is not None:
+            if os.getpid() != me:
+                assert wait_in_worker.wait(20)
+            elif number == release_on:
+                wait_in_worker.set()
         return real(text)
 
     monkeypatch.setattr(ahead, "parse_awards", spy)
+    return real
+
+
+def _wait_for(condition, seconds=20):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
+    from buildspeed.rebuild import _digest
+
+    real = _spy(monkeypatch, tmp_path)
     text_digest.new_build()
     text_digest.new_build()  # no digest remembered from another test
     early = ahead.ParseAhead(batch=3)
-    for body in BODIES:
+    for body in BODIES[:2]:
         early.add(body)
+    assert not early._running  # fewer than a batch: nothing forked
+    for body in BODIES[2:]:
+        early.add(body)
+    # bodies 1-3 went as a batch, 4-6 as another; 7 is left
+    assert len(early._running) == 2
+    assert early.pending == BODIES[6:]
+    _wait_for(lambda: {1, 2, 3} <= _parsed_where(tmp_path).keys())
     parsed = early.finish()
-    # at least the first batch of three, each as parsing it here gives
-    assert len(parsed) >= 3
     expected = {_digest(b): real(plain_text(b)) for b in BODIES}
-    assert all(parsed[key] == expected[key] for key in parsed)
+    assert parsed == expected
     assert expected[_digest(BODIES[0])].collectives == 1
-    assert {_digest(b) for b in BODIES[:3]} <= parsed.keys()
-    workers = {p.name for p in tmp_path.glob("parsed-by-*")}
-    assert workers and f"parsed-by-{os.getpid()}" not in workers
+    where = _parsed_where(tmp_path)
+    assert sorted(where) == [1, 2, 3, 4, 5, 6, 7]
+    assert all(len(pids) == 1 for pids in where.values())  # each parsed once
+    assert os.getpid() not in where[1] | where[2] | where[3]
+    assert where[7] == {os.getpid()}  # the last, fewer than MIN_LAST: here
+    assert not early._running  # every batch collected
     # The digests came back with the tallies: count_awards, looking each
     # body up, does not hash those bodies again.
     import buildspeed.rebuild
@@ -250,34 +295,87 @@ def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
         raise AssertionError("a body parsed ahead was hashed again")
 
     monkeypatch.setattr(buildspeed.rebuild, "_digest", hashed_again)
-    assert [text_digest(b) for b in BODIES[:3]] == [_digest(b) for b in BODIES[:3]]
+    assert [text_digest(b) for b in BODIES] == [_digest(b) for b in BODIES]
 
 
-def test_two_batches_are_parsed_at_once(monkeypatch):
-    """Pelican reads the last reports faster than one process parses them
-    (they were converted ahead): a second batch starts while the first
-    runs.  Each batch waits at a barrier for the other; one at a time, the
-    first would wait out the timeout and die, its tallies lost."""
+def test_a_few_bodies_are_parsed_without_a_fork(tmp_path, monkeypatch):
+    """A dev rebuild reads the edited reports only: below a batch, and below
+    MIN_LAST, they are parsed in Pelican's process, with no fork."""
+    real = _spy(monkeypatch, tmp_path)
+    early = ahead.ParseAhead(batch=64)
+    for body in BODIES:
+        early.add(body)
+    assert early.finish() == {text_digest(b): real(plain_text(b)) for b in BODIES}
+    assert set().union(*_parsed_where(tmp_path).values()) == {os.getpid()}
+    assert early._claims is None  # nothing was forked
+
+
+def test_the_end_of_a_batch_is_parsed_here_while_its_process_parses_the_start(
+    tmp_path, monkeypatch
+):
+    """When the reading ends, Pelican's process parses a running batch from
+    its last body back and meets the batch's process: here that process
+    is held in body 1 until this one has reached body 3, so bodies 3-7 are
+    this process's, body 1 the batch's and body 2 either's, each parsed
+    once."""
     import multiprocessing
 
-    barrier = multiprocessing.get_context("fork").Barrier(2, timeout=20)
-    real = ahead.parse_awards
+    held = multiprocessing.get_context("fork").Event()
+    real = _spy(monkeypatch, tmp_path, wait_in_worker=held, release_on=3)
+    early = ahead.ParseAhead(batch=7)
+    for body in BODIES:
+        early.add(body)  # one batch, 1-7
+    _wait_for(lambda: early._claims[0])  # its process holds body 1
+    parsed = early.finish()
+    assert parsed == {text_digest(b): real(plain_text(b)) for b in BODIES}
+    where = _parsed_where(tmp_path)
+    assert all(len(pids) == 1 for pids in where.values())
+    (batch,) = where[1]
+    assert batch != os.getpid()
+    assert all(where[n] == {os.getpid()} for n in range(3, 8))
 
-    def waits_for_the_other_batch(text):
-        if not getattr(waits_for_the_other_batch, "met", False):
-            waits_for_the_other_batch.met = True  # in this forked process
-            barrier.wait()
+
+def test_the_last_bodies_get_a_process_of_their_own(tmp_path, monkeypatch):
+    """At least MIN_LAST bodies left when the reading ends are forked as one
+    more batch, whose end this process parses: both processes parse them."""
+    real = _spy(monkeypatch, tmp_path)
+    early = ahead.ParseAhead(batch=1000, last=4)
+    bodies = BODIES * 40  # the same 7 bodies: 280 to parse
+    for body in bodies:
+        early.add(body)
+    assert not early._running
+    assert early.finish() == {text_digest(b): real(plain_text(b)) for b in BODIES}
+    assert len(set().union(*_parsed_where(tmp_path).values())) == 2
+
+
+def test_a_batch_that_died_loses_no_tally(tmp_path, monkeypatch):
+    """A batch's process dies in its first body: finish() does not wait for
+    it, gives what this process parsed, and count_awards parses the rest."""
+    real, me = ahead.parse_awards, os.getpid()
+
+    def dies_in_the_batch(text):
+        if os.getpid() != me:
+            os._exit(3)
         return real(text)
 
-    monkeypatch.setattr(ahead, "parse_awards", waits_for_the_other_batch)
-    early = ahead.ParseAhead(batch=3, at_once=2)
-    for body in BODIES[:6]:
+    monkeypatch.setattr(ahead, "parse_awards", dies_in_the_batch)
+    early = ahead.ParseAhead(batch=7)
+    for body in BODIES:
         early.add(body)
-    assert len(early._running) == 2  # both started; collected only by add()
-    early.add(BODIES[6])
+    _wait_for(lambda: early._claims[0])
     parsed = early.finish()
-    assert {text_digest(b) for b in BODIES[:6]} == parsed.keys()
-    assert early.pending == BODIES[6:]  # left to count_awards
+    left = [b for b in BODIES if text_digest(b) not in parsed]
+    assert left == BODIES[:1]  # the body it died in
+    awards._PARSED.clear()
+    awards._PARSED.update(parsed)
+    tallies = awards.parse_all(BODIES, workers=1)
+    assert tallies == [real(plain_text(b)) for b in BODIES]
+
+
+def test_a_batch_is_an_eighth_of_the_reports_within_bounds():
+    assert ahead.batch_for(1_000) == 125
+    assert ahead.batch_for(100) == ahead.MIN_BATCH
+    assert ahead.batch_for(100_000) == ahead.BATCH
 
 
 def test_parsing_ahead_changes_nothing_in_the_site(tmp_path, make_content):
@@ -297,3 +395,103 @@ def test_parsing_ahead_changes_nothing_in_the_site(tmp_path, make_content):
         ).read_bytes(), name
     data = json.loads((tmp_path / "ahead/khen-thuong/khen-thuong.json").read_text())
     assert [a["collectives"] for a in data["articles"]] == [1, 5, 3]
+
+
+def _summary_of_awkward_rows():
+    """Rows whose text needs escaping, with empty and full lists."""
+    from awards.parser import Tally
+    from awards.summary import Row, summarize
+
+    rows = [
+        Row(
+            url=f"2024/0{n}/tin-{n}/",
+            title=title,
+            date=f"2024-0{n}-10T08:00:00+07:00",
+            year=2024 - (n % 2),
+            ward=ward,
+            ward_slug=slug,
+            tally=Tally(n, 2 * n, n % 2, forms, givers),
+        )
+        for n, (title, ward, slug, forms, givers) in enumerate(
+            [
+                ('Hội nghị "tổng kết", năm 2023', "Nghi Hòa", "nghi-hoa", [], []),
+                (
+                    "Dòng\nmới\tvà \\ gạch",
+                    "Nghi Hương",
+                    "nghi-huong",
+                    ["Giấy khen"],
+                    [],
+                ),
+                (
+                    "Ký tự \x01 và \u2028 lạ; dấu, phẩy",
+                    "Nghi Hòa",
+                    "nghi-hoa",
+                    ["Giấy khen", "Bằng khen"],
+                    ["UBND phường Nghi Hòa", 'Đảng ủy "A"'],
+                ),
+            ],
+            start=1,
+        )
+    ]
+    return summarize(rows, [("nghi-hoa", "Nghi Hòa"), ("nghi-huong", "Nghi Hương")])
+
+
+@pytest.mark.parametrize("site", ["", "https://phuong.example.vn"])
+def test_open_data_files_are_what_json_and_csv_modules_write(site):
+    """The JSON writer joins strings escaped by the json module's C code and
+    the CSV one writes plain rows: the bytes must be json.dump's (indent=1,
+    not ASCII) and csv.DictWriter's, for text that needs escaping and for a
+    site without any award."""
+    from awards.summary import (
+        CSV_FIELDS,
+        Summary,
+        open_data,
+        summarize,
+        write_csv,
+        write_json,
+    )
+
+    for summary in (_summary_of_awkward_rows(), summarize([], []), Summary()):
+        ours = io.StringIO()
+        write_json(summary, ours, site)
+        reference = io.StringIO()
+        json.dump(open_data(summary, site), reference, ensure_ascii=False, indent=1)
+        assert ours.getvalue() == reference.getvalue() + "\n"
+        assert json.loads(ours.getvalue()) == open_data(summary, site)
+
+        ours = io.StringIO()
+        write_csv(summary, ours, site)
+        reference = io.StringIO()
+        writer = csv.DictWriter(reference, CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for r in summary.rows:
+            writer.writerow(
+                {
+                    "kind": "article",
+                    "url": f"{site}/{r.url}",
+                    "title": r.title,
+                    "date": r.date,
+                    "ward": r.ward,
+                    "year": r.year,
+                    "collectives": r.tally.collectives,
+                    "individuals": r.tally.individuals,
+                    "unsplit": r.tally.unsplit,
+                    "forms": "; ".join(r.tally.forms),
+                    "givers": "; ".join(r.tally.givers),
+                }
+            )
+        names = dict(summary.wards)
+        for (slug, year), t in sorted(
+            summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
+        ):
+            writer.writerow(
+                {
+                    "kind": "ward_year",
+                    "ward": names[slug],
+                    "year": year,
+                    "collectives": t.collectives,
+                    "individuals": t.individuals,
+                    "unsplit": t.unsplit,
+                }
+            )
+        assert ours.getvalue() == reference.getvalue()

@@ -112,8 +112,13 @@ def search(page, base, query):
     box = page.locator("#search input")
     box.fill(query)
     page.wait_for_selector(".pagefind-ui__message")
+    # The message is final once the search is done; each result then loads
+    # its own fragment (a placeholder with .pagefind-ui__loading till then).
     page.wait_for_function(
-        "() => !document.querySelector('.pagefind-ui__message').textContent.startsWith('Đang')"
+        """() => !document.querySelector('.pagefind-ui__message')
+                     .textContent.startsWith('Đang')
+                 && !document.querySelector(
+                     '.pagefind-ui__results .pagefind-ui__loading')"""
     )
     return sorted(page.locator(".pagefind-ui__result-link").all_inner_texts())
 

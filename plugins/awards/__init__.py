@@ -9,13 +9,14 @@ line when given, reports disagreements, and writes the page and the files.
 import multiprocessing
 import os
 
+from buildspeed import keys_pages
 from buildspeed.rebuild import Ledger, text_digest
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 from portal.problems import Problem, report, stop_if_strict
 
-from .ahead import BATCH, ParseAhead, parse_body
+from .ahead import ParseAhead, batch_for, parse_body
 from .parser import Tally, parse_metadata
 from .summary import Row, summarize, write_csv, write_json
 
@@ -77,14 +78,27 @@ _AHEAD: dict[str, ParseAhead] = {}  # output folder -> this build's parse-ahead
 
 def start_parsing_ahead(generator):
     """``AWARDS_PARSE_AHEAD``: reports a forked process parses at a time
-    while Pelican reads (:mod:`awards.ahead`; 0 turns it off)."""
+    while Pelican reads (:mod:`awards.ahead`; None: an eighth of the
+    reports, 64 to 1,000; 0 turns it off)."""
     settings = generator.settings
     left = _AHEAD.pop(settings["OUTPUT_PATH"], None)  # by a build that failed
     if left is not None:
-        left.finish()
-    batch = settings.get("AWARDS_PARSE_AHEAD", BATCH)
+        left.close()
+    batch = settings.get("AWARDS_PARSE_AHEAD")
+    if batch is None:
+        batch = batch_for(_files_under(generator.path, settings["ARTICLE_PATHS"]))
     if batch:
         _AHEAD[settings["OUTPUT_PATH"]] = ParseAhead(batch)
+
+
+def _files_under(root: str, folders) -> int:
+    """How many files the folders hold (what Pelican will read, near enough:
+    only a batch's size depends on it; ~3 ms for 10,000)."""
+    return sum(
+        len(files)
+        for folder in folders
+        for _, _, files in os.walk(os.path.join(root, folder))
+    )
 
 
 def parse_ahead(instance):
@@ -211,17 +225,19 @@ class AwardsGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"],
             )
         site = self.settings.get("SITEURL", "")
-        key = _summary_key(summary, site)
+        # A build run once (make html) is not followed by one to compare with.
+        key = _summary_key(summary, site) if keys_pages(self.settings) else None
         for name, write in (("AWARDS_JSON", write_json), ("AWARDS_CSV", write_csv)):
             target = setting(self.settings, name)
             if target:
                 path = os.path.join(self.output_path, target)
-                if _WRITTEN.unchanged(path, key):
+                if key is not None and _WRITTEN.unchanged(path, key):
                     continue  # a dev rebuild that changed no tally
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8", newline="") as f:
                     write(summary, f, site)
-                _WRITTEN.record(path, key)
+                if key is not None:
+                    _WRITTEN.record(path, key)
 
 
 # JSON/CSV file -> what it was written from: a dev rebuild after editing a

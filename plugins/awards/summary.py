@@ -6,6 +6,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _string
 
 _FIGURE = re.compile(r"<figure\b.*?</figure>|<figcaption\b.*?</figcaption>", re.S)
 _BREAK = re.compile(r"</(p|li|h\d|div|blockquote|tr)>|<br\s*/?>", re.I)
@@ -106,14 +107,91 @@ def summarize(rows: list[Row], ward_order: list[tuple[str, str]]) -> Summary:
     )
 
 
+def _json(value, indent: str = "") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)`` at the depth of
+    ``indent``, for the plain data the files are made of (dicts with string
+    keys, lists, strings, numbers): the json module's own indented encoder
+    is Python, ~5x slower than these joins over its C string escaping."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + " "
+        items = [f"{inner}{_string(k)}: {_json(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = indent + " "
+        items = [inner + _json(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{indent}]"
+    return json.dumps(value)  # bool, None, float
+
+
+# One article of the JSON file, as json.dump(indent=1) lays it out.
+_ARTICLE = (
+    '  {{\n   "url": {},\n   "title": {},\n   "date": {},\n   "ward": {},'
+    '\n   "collectives": {},\n   "individuals": {},\n   "unsplit": {},'
+    '\n   "forms": {},\n   "givers": {}\n  }}'
+)
+
+
+def _article_json(row: Row, site_url: str) -> str:
+    """``_json({**row.as_dict(), "url": ...}, "  ")``, without the dict."""
+    t = row.tally
+    return _ARTICLE.format(
+        _string(f"{site_url}/{row.url}"),
+        _string(row.title),
+        _string(row.date),
+        _string(row.ward),
+        int.__repr__(t.collectives),
+        int.__repr__(t.individuals),
+        int.__repr__(t.unsplit),
+        _json(list(t.forms), "   "),
+        _json(list(t.givers), "   "),
+    )
+
+
 def write_json(summary: Summary, out, site_url: str = "") -> None:
-    """The tallies as JSON, written to the text file ``out`` piece by piece
-    (at 10,000 reports the text is 4 MB: never held whole)."""
+    """The tallies as JSON (``json.dump(..., ensure_ascii=False, indent=1)``
+    of :func:`open_data`, the same bytes), written to the text file ``out``
+    an item at a time (at 10,000 reports the text is 4 MB: never held
+    whole)."""
+    parts = open_data(summary, site_url, articles=False)
+    out.write('{\n "schema": ' + _string(parts["schema"]) + ',\n "articles": ')
+    if summary.rows:
+        out.write("[")
+        for n, row in enumerate(summary.rows):
+            out.write(f"{',' if n else ''}\n{_article_json(row, site_url)}")
+        out.write("\n ]")
+    else:
+        out.write("[]")
+    for key in ("by_ward_year", "by_year"):
+        items = parts[key]
+        out.write(f",\n {_string(key)}: ")
+        if not items:
+            out.write("[]")
+            continue
+        out.write("[")
+        for n, item in enumerate(items):
+            out.write(f"{',' if n else ''}\n  {_json(item, '  ')}")
+        out.write("\n ]")
+    out.write("\n}\n")
+
+
+def open_data(summary: Summary, site_url: str = "", articles: bool = True) -> dict:
+    """What the JSON file holds: the articles (an empty list without
+    ``articles``), the totals per ward and year, and per year."""
     names = dict(summary.wards)
-    data = {
+    return {
         "schema": "khen-thuong/1",
         "articles": [
-            {**r.as_dict(), "url": f"{site_url}/{r.url}"} for r in summary.rows
+            {**r.as_dict(), "url": f"{site_url}/{r.url}"}
+            for r in (summary.rows if articles else ())
         ],
         "by_ward_year": [
             {"ward": names[slug], "ward_slug": slug, "year": year, **t.as_dict()}
@@ -123,8 +201,6 @@ def write_json(summary: Summary, out, site_url: str = "") -> None:
         ],
         "by_year": [{"year": y, **summary.by_year[y].as_dict()} for y in summary.years],
     }
-    json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=False)
-    out.write("\n")
 
 
 CSV_FIELDS = [
@@ -144,37 +220,30 @@ CSV_FIELDS = [
 
 def write_csv(summary: Summary, out, site_url: str = "") -> None:
     """One row per article ("article"), then per ward and year ("ward_year"),
-    written to the text file ``out`` row by row."""
-    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    written to the text file ``out`` row by row (the columns of
+    ``CSV_FIELDS``; those a row has not are empty)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
     for r in summary.rows:
-        d = r.as_dict()
+        t = r.tally
         writer.writerow(
-            {
-                "kind": "article",
-                "url": f"{site_url}/{r.url}",
-                "title": r.title,
-                "date": r.date,
-                "ward": r.ward,
-                "year": r.year,
-                "collectives": d["collectives"],
-                "individuals": d["individuals"],
-                "unsplit": d["unsplit"],
-                "forms": "; ".join(d["forms"]),
-                "givers": "; ".join(d["givers"]),
-            }
+            (
+                "article",
+                f"{site_url}/{r.url}",
+                r.title,
+                r.date,
+                r.ward,
+                r.year,
+                t.collectives,
+                t.individuals,
+                t.unsplit,
+                "; ".join(t.forms),
+                "; ".join(t.givers),
+            )
         )
     names = dict(summary.wards)
     for (slug, year), t in sorted(
         summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
     ):
-        writer.writerow(
-            {
-                "kind": "ward_year",
-                "ward": names[slug],
-                "year": year,
-                "collectives": t.collectives,
-                "individuals": t.individuals,
-                "unsplit": t.unsplit,
-            }
-        )
+        row = ("ward_year", "", "", "", names[slug], year)
+        writer.writerow((*row, t.collectives, t.individuals, t.unsplit, "", ""))
