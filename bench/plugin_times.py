@@ -73,6 +73,12 @@ def main(conf: str, content: str, output: str) -> None:
             "PARALLEL_WRITE": False,
         },
     )
+    # The build `make html` runs (`python -m buildspeed`): once, so no page
+    # is keyed for a next build (buildspeed.ONE_SHOT).
+    sys.path[:0] = [p for p in settings["PLUGIN_PATHS"] if p not in sys.path]
+    import buildspeed
+
+    buildspeed.ONE_SHOT = True
     Signal.send = _timed_send
     start = time.perf_counter()
     Pelican(settings).run()

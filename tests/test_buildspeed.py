@@ -7,6 +7,7 @@ import subprocess
 import sys
 import weakref
 from pathlib import Path
+from xml.etree import ElementTree
 
 import buildspeed
 import buildspeed.__main__ as buildspeed_main
@@ -519,3 +520,42 @@ def test_kept_addresses_are_pelicans_own(tmp_path, metadata):
     expected = article.url, article.save_as
     assert buildspeed.addresses(article) == expected
     assert len(set(expected)) == 2 and "nghi-hoa-bai" in expected[0]
+
+
+def test_feed_entries_are_made_once_and_feeds_match_making_every_entry(
+    tmp_path, monkeypatch
+):
+    """A report is in its ward's feed, its topic's and the site's: its entry
+    is made once for a feed address, and every feed is the same bytes as
+    with each entry made in each feed (feedgenerator's own writing), in a
+    dev build (relative addresses) and a publish build (FEED_DOMAIN, the
+    site's feed)."""
+    from buildspeed import feeds
+
+    content = real_content_with(
+        tmp_path, {f"tin-tuc/{k}": v for k, v in reports().items()}
+    )
+    made = []
+    real = feeds.entry_text
+
+    def counted(feed, item):
+        made.append(item["link"])
+        return real(feed, item)
+
+    monkeypatch.setattr(feeds, "entry_text", counted)
+    for conf in ("pelicanconf.py", "publishconf.py"):
+        common = dict(SEARCH_INDEX=False, PORTAL_STRICT=False)
+        made.clear()
+        kept, every = tmp_path / f"kept-{conf}", tmp_path / f"every-{conf}"
+        build(content, kept, conf, **common)
+        build(content, every, conf, FEED_ENTRY_CACHE=False, **common)
+        assert assert_same_tree(kept, every) >= 40
+        atom = "{http://www.w3.org/2005/Atom}"
+        shown = [
+            link.get("href")
+            for xml in kept.rglob("*atom.xml")
+            for link in ElementTree.parse(xml).iter(f"{atom}link")
+            if link.get("rel") == "alternate" and "tin-tuc/" in link.get("href")
+        ]
+        assert len(made) == len(set(made))  # never twice for one address
+        assert len(shown) > 2 * len(made) > 0

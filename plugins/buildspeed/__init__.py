@@ -23,6 +23,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from . import cards
+from .feeds import Entries
 from .parallel import Page, worker_count, write_all
 from .rebuild import (
     Ledger,
@@ -173,6 +174,8 @@ class IncrementalWriter(Writer):
         self._shared: dict | None = None
         self._own_keys: frozenset = frozenset()
         self.batch: list[Page] | None = None
+        entries = self.settings.get("FEED_ENTRY_CACHE", True)
+        self._entries = Entries() if entries else None
         if self.settings.get("PARALLEL_WRITE", True):
             self.batch = _BATCHES[os.path.abspath(output_path)] = []
 
@@ -242,6 +245,18 @@ class IncrementalWriter(Writer):
             paginated
             and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
         )
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if self._entries is not None:
+            self._entries.adopt(feed)
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        """A report's feed entry, made once a build (:mod:`buildspeed.feeds`)."""
+        make = super()._add_item_to_the_feed
+        if self._entries is None or not self._entries.add(self, make, feed, item):
+            make(feed, item)
 
     def write_feed(self, elements, context, path=None, url=None, *args, **kwargs):
         """A feed whose key and file are unchanged is not written again: its
