@@ -372,6 +372,30 @@ def test_a_batch_that_died_loses_no_tally(tmp_path, monkeypatch):
     assert tallies == [real(plain_text(b)) for b in BODIES]
 
 
+def test_a_claim_lock_never_given_back_stops_nothing(monkeypatch):
+    """A process killed while it held the claim lock: the batches and
+    Pelican's process give up parsing ahead after LOCK_WAIT, and
+    count_awards parses whatever is left; nothing hangs, no tally is lost."""
+    import time
+
+    monkeypatch.setattr(ahead, "LOCK_WAIT", 0.2)
+    early = ahead.ParseAhead(batch=3)
+    early.add(BODIES[0])
+    early._start()  # allocates the lock and claims with one batch of 1
+    early._collect(early._running[0], block=True)
+    early._lock.acquire()  # held for good, as by a process killed holding it
+    for body in BODIES[1:]:
+        early.add(body)  # batches 2-4 and 5-7
+    started = time.monotonic()
+    parsed = early.finish()
+    assert time.monotonic() - started < 10
+    assert text_digest(BODIES[0]) in parsed
+    awards._PARSED.clear()
+    awards._PARSED.update(parsed)
+    real = ahead.parse_awards
+    assert awards.parse_all(BODIES, workers=1) == [real(plain_text(b)) for b in BODIES]
+
+
 def test_a_batch_is_an_eighth_of_the_reports_within_bounds():
     assert ahead.batch_for(1_000) == 125
     assert ahead.batch_for(100) == ahead.MIN_BATCH

@@ -38,6 +38,8 @@ MIN_BATCH = 64
 MIN_LAST = 32
 # Bodies a build can hand to batches: one claim flag each in shared memory.
 MAX_BODIES = 1 << 18
+# Seconds to wait for the claim lock before giving up on parsing ahead.
+LOCK_WAIT = 10
 
 
 def batch_for(reports: int) -> int:
@@ -50,18 +52,20 @@ def parse_body(body: str) -> Tally:
     return parse_awards(plain_text(body))
 
 
-def parse_bodies(bodies: list[str]) -> list[tuple[str, Tally]]:
-    """(body digest, tally) of each body, in order (pure)."""
-    return [(text_digest(body), parse_body(body)) for body in bodies]
-
-
 def _claim(claims, lock, number: int) -> bool:
-    """Claim body ``number`` for this process; False if it was taken."""
-    with lock:
+    """Claim body ``number`` for this process; False if it was taken.  The
+    lock is held for a flag's test and set only; one not given back within
+    ``LOCK_WAIT`` seconds (a process killed holding it) raises TimeoutError:
+    whatever is unparsed then is left to count_awards."""
+    if not lock.acquire(timeout=LOCK_WAIT):
+        raise TimeoutError("awards: claim lock not released")
+    try:
         if claims[number]:
             return False
         claims[number] = 1
         return True
+    finally:
+        lock.release()
 
 
 def _parse_batch(bodies: list[str], first: int, claims, lock, out) -> None:
@@ -160,11 +164,14 @@ class ParseAhead:
             for number in range(self._sent, len(self._bodies)):
                 self._parse_here(number)
             self._sent = len(self._bodies)
-        for _, _, first, end in reversed(self._running):
-            for number in range(end - 1, first - 1, -1):
-                if not _claim(self._claims, self._lock, number):
-                    break  # its process has it, and every body before it
-                self._parse_here(number)
+        try:
+            for _, _, first, end in reversed(self._running):
+                for number in range(end - 1, first - 1, -1):
+                    if not _claim(self._claims, self._lock, number):
+                        break  # its process has it, and every body before it
+                    self._parse_here(number)
+        except TimeoutError:  # the batches' own tallies still come back
+            pass
         for running in list(self._running):
             self._collect(running, block=True)
         self._bodies, self._sent = [], 0
