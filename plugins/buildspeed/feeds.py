@@ -29,8 +29,8 @@ class _Recorder:
 
 
 class Entries:
-    """A build's feed entries: each report's item and entry text, by the
-    report, the feed class and the feed's ``SITEURL``."""
+    """A build's Atom feed entries: each report's item and entry text, by
+    the report and the feed's ``SITEURL``."""
 
     def __init__(self):
         self._items: dict[tuple, tuple[object, dict]] = {}
