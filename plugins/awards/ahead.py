@@ -163,7 +163,6 @@ class ParseAhead:
         if left and (left < self.last or not self._start()):
             for number in range(self._sent, len(self._bodies)):
                 self._parse_here(number)
-            self._sent = len(self._bodies)
         try:
             for _, _, first, end in reversed(self._running):
                 for number in range(end - 1, first - 1, -1):

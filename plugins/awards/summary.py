@@ -132,72 +132,41 @@ def _json(value, indent: str = "") -> str:
     return json.dumps(value)  # bool, None, float
 
 
-# One article of the JSON file, as json.dump(indent=1) lays it out.
-_ARTICLE = (
-    '  {{\n   "url": {},\n   "title": {},\n   "date": {},\n   "ward": {},'
-    '\n   "collectives": {},\n   "individuals": {},\n   "unsplit": {},'
-    '\n   "forms": {},\n   "givers": {}\n  }}'
-)
-
-
-def _article_json(row: Row, site_url: str) -> str:
-    """``_json({**row.as_dict(), "url": ...}, "  ")``, without the dict."""
-    t = row.tally
-    return _ARTICLE.format(
-        _string(f"{site_url}/{row.url}"),
-        _string(row.title),
-        _string(row.date),
-        _string(row.ward),
-        int.__repr__(t.collectives),
-        int.__repr__(t.individuals),
-        int.__repr__(t.unsplit),
-        _json(list(t.forms), "   "),
-        _json(list(t.givers), "   "),
-    )
-
-
 def write_json(summary: Summary, out, site_url: str = "") -> None:
     """The tallies as JSON (``json.dump(..., ensure_ascii=False, indent=1)``
     of :func:`open_data`, the same bytes), written to the text file ``out``
     an item at a time (at 10,000 reports the text is 4 MB: never held
     whole)."""
-    parts = open_data(summary, site_url, articles=False)
-    out.write('{\n "schema": ' + _string(parts["schema"]) + ',\n "articles": ')
-    if summary.rows:
-        out.write("[")
-        for n, row in enumerate(summary.rows):
-            out.write(f"{',' if n else ''}\n{_article_json(row, site_url)}")
-        out.write("\n ]")
-    else:
-        out.write("[]")
-    for key in ("by_ward_year", "by_year"):
-        items = parts[key]
-        out.write(f",\n {_string(key)}: ")
-        if not items:
-            out.write("[]")
+    out.write("{")
+    for number, (key, value) in enumerate(open_data(summary, site_url).items()):
+        out.write(f"{',' if number else ''}\n {_string(key)}: ")
+        if type(value) is not list or not value:
+            out.write(_json(value, " "))
             continue
         out.write("[")
-        for n, item in enumerate(items):
+        for n, item in enumerate(value):
             out.write(f"{',' if n else ''}\n  {_json(item, '  ')}")
         out.write("\n ]")
     out.write("\n}\n")
 
 
-def open_data(summary: Summary, site_url: str = "", articles: bool = True) -> dict:
-    """What the JSON file holds: the articles (an empty list without
-    ``articles``), the totals per ward and year, and per year."""
+def _by_ward_then_newest(summary: Summary) -> list:
+    """((ward slug, year), totals), by ward, then newest year first."""
+    return sorted(summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+
+
+def open_data(summary: Summary, site_url: str = "") -> dict:
+    """What the JSON file holds: the articles, the totals per ward and
+    year, and per year."""
     names = dict(summary.wards)
     return {
         "schema": "khen-thuong/1",
         "articles": [
-            {**r.as_dict(), "url": f"{site_url}/{r.url}"}
-            for r in (summary.rows if articles else ())
+            {**r.as_dict(), "url": f"{site_url}/{r.url}"} for r in summary.rows
         ],
         "by_ward_year": [
             {"ward": names[slug], "ward_slug": slug, "year": year, **t.as_dict()}
-            for (slug, year), t in sorted(
-                summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
-            )
+            for (slug, year), t in _by_ward_then_newest(summary)
         ],
         "by_year": [{"year": y, **summary.by_year[y].as_dict()} for y in summary.years],
     }
@@ -242,8 +211,6 @@ def write_csv(summary: Summary, out, site_url: str = "") -> None:
             )
         )
     names = dict(summary.wards)
-    for (slug, year), t in sorted(
-        summary.by_ward_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])
-    ):
+    for (slug, year), t in _by_ward_then_newest(summary):
         row = ("ward_year", "", "", "", names[slug], year)
         writer.writerow((*row, t.collectives, t.individuals, t.unsplit, "", ""))
