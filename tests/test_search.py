@@ -66,6 +66,7 @@ ARTICLES = {
         (("(Đảng-đoàn), đ/c\u00a0Đức",), "dảng doàn d dức"),  # several in a token
         (("đ_2 Đ2024 Đoàn Đoàn",), "d_2 d2024 doàn"),  # \w holds _ and digits
         (("đ\u0301x",), "d"),  # a combining mark is no \w: it ends the word
+        (("a\nđb\tĐc x\u00a0đd đb",), "db dc dd"),  # tokens split by other spaces
     ],
 )
 def test_d_words_are_the_words_with_d_written_plainly(texts, expected):

@@ -324,6 +324,72 @@ def test_the_fast_path_of_exotic_skips_no_character_it_must_see():
             )
 
 
+def _article(
+    title,
+    body,
+    ward="Nghi Hòa",
+    topics=("Quốc phòng – An ninh",),
+    authors=("Minh Anh",),
+):
+    """What search.records reads of a report."""
+    import datetime
+
+    named = types.SimpleNamespace
+    return named(
+        title=title,
+        date=datetime.datetime(2024, 1, 10, 8, 0),
+        ward=named(full_name=f"phường {ward}") if ward else None,
+        topics=[named(name=t) for t in topics],
+        authors=[named(name=a) for a in authors],
+        _content=body,
+        save_as="tin-tuc/x/index.html",
+    )
+
+
+RECORDS = [
+    *(_article(title, body) for title, body in BODIES.values()),
+    _article("A &amp; B “Hội” <nghị> 'x' \"y\"", "<p>Chữ.</p>", authors=()),
+    _article("Tiêu đề?", "<p>Chữ</p>", ward=None, topics=()),
+    _article("Tiêu đề", "<p>Chữ</p>", topics=("Văn hóa & Thể thao", "Y tế")),
+    _article("   ", "<p>Chữ</p>"),
+    _article("Đảng uỷ", "<p>Đ/c Đức</p><!-- chú thích -->", authors=("", "Ngọc")),
+    _article("Ba ___PAGEFIND_ANCHOR___x", "<p>Chữ</p>"),
+    _article("Mở", "<p>Thẻ chưa đóng <b>đậm"),
+    _article("Hỏng", '<p>Thẻ hỏng <img alt="x'),
+    _article("Nav", "<nav>Điều hướng</nav><label>Nhãn</label><p>Chữ</p>"),
+    _article("Main", "<p>Chữ</p></main><p>Sau</p>"),
+]
+
+
+def test_a_record_read_from_its_pieces_is_the_record_parsed():
+    """The shards read each record from its pieces (search.records.parsed,
+    only the body parsed): the same digest, filters, metadata and anchors
+    as fossick.parse of the whole record, or None where it cannot tell."""
+    from search.records import _Pieces, parsed, record
+
+    direct = 0
+    for article in RECORDS:
+        known = parsed(_Pieces(article))
+        if known is not None:
+            assert vars(known) == vars(fossick.parse(record(article))), article.title
+            direct += 1
+    # Every body an editor's Markdown can make is read from its pieces:
+    # only Pagefind's markers in the text, a blank title, and bodies that
+    # would close or hide the record's own elements are parsed whole.
+    fallbacks = {a.title for a in RECORDS if parsed(_Pieces(a)) is None}
+    assert fallbacks == {
+        BODIES["cases"][0],  # ___PAGEFIND_ in its text
+        BODIES["blank"][0],
+        "   ",
+        "Ba ___PAGEFIND_ANCHOR___x",
+        "Đảng uỷ",  # a comment
+        "Hỏng",
+        "Nav",
+        "Main",
+    }
+    assert direct == len(RECORDS) - len(fallbacks)
+
+
 def _normalized_by_pagefinds_rules(text: str) -> str:
     """normalize_content as Pagefind writes it, rule by rule (the writer
     takes a shortcut when the text's only white space is spaces and

@@ -42,7 +42,7 @@ from . import shardcache
 from .bundle import SUPPORTED, assets, write_bundle, write_shard
 from .fossick import INCLUDE_CHARACTERS, exotic
 from .merge import COMPRESSION
-from .records import add_to_digest, address, records, write_records
+from .records import add_to_digest, address, records, records_read, write_records
 from .stable import stabilise
 
 log = logging.getLogger(__name__)
@@ -252,8 +252,9 @@ def _index_shard(
     it is not kept yet, written there rather than into ``target``; the
     name it is kept under then goes beside ``digest`` (``.kept``)."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
+    read = None
     if found is None:
-        found = records(group)
+        found, read = records_read(group)
     shard_digest = _shard_digest(found)
     digest.write_bytes(shard_digest)
     digest.with_suffix(".kept").unlink(missing_ok=True)  # an earlier try's
@@ -268,7 +269,7 @@ def _index_shard(
     if joined:
 
         def write(out: Path) -> None:
-            write_shard(found, out, PAGEFIND, list(INCLUDE_CHARACTERS), scripts)
+            write_shard(found, out, PAGEFIND, list(INCLUDE_CHARACTERS), scripts, read)
 
         if entry is None or shardcache.store(kept, entry, write) is None:
             write(target)

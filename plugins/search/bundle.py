@@ -205,9 +205,14 @@ def write_language(
     return {"hash": meta_hash, "wasm": None, "page_count": len(listed)}
 
 
-def _parsed(documents: list) -> dict[str, list]:
-    """The ``(path, parsed document)``s Pagefind indexes, by language."""
-    parsed = [(path, parse(document)) for path, document in documents]
+def _parsed(documents: list, read: list | None = None) -> dict[str, list]:
+    """The ``(path, parsed document)``s Pagefind indexes, by language;
+    ``read``: each document's parse where it is known already (or None)."""
+    read = read or [None] * len(documents)
+    parsed = [
+        (path, known or parse(document))
+        for (path, document), known in zip(documents, read, strict=True)
+    ]
     if any(p.has_custom_body for _, p in parsed):  # as Pagefind: only those
         parsed = [(path, p) for path, p in parsed if p.has_custom_body]
     by_language: dict[str, list] = {}
@@ -222,14 +227,16 @@ def write_shard(
     version: str,
     include_characters: list[str],
     assets: Path | None = None,
+    read: list | None = None,
 ) -> None:
     """A shard for the joining process (:mod:`search.merge`): the pages'
     fragments as files, and their words, filters and metadata in
     ``merge.HANDED_OVER`` rather than in Pagefind's files, which the
-    joiner would only unpack and parse again."""
+    joiner would only unpack and parse again.  ``read``: what
+    :func:`search.records.records_read` knows of the documents' parse."""
     out.mkdir(parents=True, exist_ok=True)
     languages, entry_languages = {}, {}
-    for language, having in _parsed(documents).items():
+    for language, having in _parsed(documents, read).items():
         listed, fields, filters, index = _pages(having, language, out, 9)
         languages[language] = {
             "version": version,

@@ -55,6 +55,9 @@ _ATTRIBUTE = re.compile(
 _RAW_TEXT = frozenset({"script", "style", "title", "textarea"})
 # Tags that need more than a node even without attributes.
 _SPECIAL = REMOVE | VOID | _RAW_TEXT | {"html"}
+# A sentence element that is not a heading, as the end tag that closes it
+# when it holds text only: read as one piece (what its node would give).
+_LEAF_CLOSE = {tag: f"</{tag}>" for tag in SENTENCE - set(AUTO_WEIGHT)}
 _SENTENCE_CHAR = re.compile(r"[\w'\"\)\$\*]")
 _ATTRIBUTE_PAIR = re.compile(r"^\s*(?P<name>[^:\[\]]+)\[(?P<attribute>.+)\]\s*$")
 # Unicode's White_Space, what Rust's split_whitespace and regex \s know;
@@ -203,13 +206,15 @@ class Parsed:
     has_custom_body: bool = False
 
 
-def parse(document: str) -> Parsed:
+def parse(document: str, meta: dict | None = None) -> Parsed:
     """Pagefind's ``DomParser`` over ``document`` (its digest with markers,
-    filters, metadata, anchors and language)."""
+    filters, metadata, anchors and language); ``meta``: the metadata found
+    before it, for a part of a page read on its own (the records'
+    bodies: :func:`search.records.parsed`)."""
     root = _Node()
     current = root
     filters: dict[str, list] = {}
-    meta: dict[str, str] = {}
+    meta = dict(meta) if meta else {}
     default_meta: dict[str, str] = {}
     sorts: dict[str, str] = {}
     anchor_content: dict[str, str] = {}
@@ -284,6 +289,17 @@ def parse(document: str) -> Parsed:
             continue
 
         if not attribute_text and tag not in _SPECIAL:  # <p>, <strong>...: no checks
+            if tag in _LEAF_CLOSE:  # <p>text</p> (most of a body): no node
+                end = document.find("<", position)
+                close = _LEAF_CLOSE[tag]
+                if end >= 0 and document.startswith(close, end):
+                    if current.status != EXCLUDED and current.status != PARENT_OF_BODY:
+                        value = " " + document[position:end]
+                        if _SENTENCE_CHAR.match(value[-1]):
+                            value += "."
+                        current.value += value + " "
+                    position = end + len(close)
+                    continue
             node = _Node(current, EXCLUDED if current.status == EXCLUDED else INDEXING)
             node.plain = True
             if current.anchor_ids and tag in INLINE:

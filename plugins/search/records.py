@@ -8,6 +8,7 @@ records rather than the finished pages lets Pagefind start before Pelican
 writes any page; the article template is not read at all.
 """
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -15,46 +16,138 @@ from vietnamese.dates import long_date, short_date
 from vietnamese.text import capitalize_first
 
 from .fold import d_words
+from .fossick import AUTO_WEIGHT, Parsed, _decoded, normalize_content, parse
 
 
-def record(article) -> str:
-    ward = getattr(article, "ward", None)
-    topics = getattr(article, "topics", None) or ()
+class _Pieces:
+    """A record's texts, escaped as its HTML holds them."""
+
+    __slots__ = ("authors", "body", "date", "folded", "long", "title", "topics", "ward")
+
+    def __init__(self, article):
+        ward = getattr(article, "ward", None)
+        topics = getattr(article, "topics", None) or ()
+        self.title = escape(article.title)
+        self.date = (str(article.date.year), escape(short_date(article.date)))
+        self.long = escape(long_date(article.date))
+        self.topics = [escape(t.name) for t in topics]
+        if ward is not None:
+            self.topics.insert(0, escape(capitalize_first(ward.full_name)))
+        self.body = article._content or ""  # sanitized HTML
+        authors = getattr(article, "authors", None) or ()
+        self.authors = escape(" – ".join(a.name for a in authors)) if authors else None
+        folded = d_words(
+            article.title,
+            self.body,
+            getattr(ward, "full_name", ""),
+            " ".join(t.name for t in topics),
+        )
+        self.folded = escape(folded) if folded else None
+        self.ward = ward is not None  # the first of topics is the ward's name
+
+
+def _html(p: _Pieces) -> str:
+    year, short = p.date
     parts = [
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
-        f"<title>{escape(article.title)}</title></head><body>",
+        f"<title>{p.title}</title></head><body>",
         "<main data-pagefind-body>",
-        f'<h1 data-pagefind-meta="title">{escape(article.title)}</h1>',
-        f'<p data-pagefind-filter="year:{article.date.year}" '
-        f'data-pagefind-meta="date:{escape(short_date(article.date))}">'
-        f"{escape(long_date(article.date))}</p>",
+        f'<h1 data-pagefind-meta="title">{p.title}</h1>',
+        f'<p data-pagefind-filter="year:{year}" '
+        f'data-pagefind-meta="date:{short}">{p.long}</p>',
     ]
-    if ward is not None:
-        name = escape(capitalize_first(ward.full_name))
-        parts.append(f'<p><span data-pagefind-filter="ward">{name}</span></p>')
+    topics = p.topics
+    if p.ward:
+        parts.append(f'<p><span data-pagefind-filter="ward">{topics[0]}</span></p>')
+        topics = topics[1:]
     if topics:
         parts.append(
             "<p>"
-            + " ".join(
-                f'<span data-pagefind-filter="topic">{escape(t.name)}</span>'
-                for t in topics
-            )
+            + " ".join(f'<span data-pagefind-filter="topic">{t}</span>' for t in topics)
             + "</p>"
         )
-    parts.append(f"<div>{article._content or ''}</div>")  # sanitized HTML
-    authors = getattr(article, "authors", None) or ()
-    if authors:
-        parts.append("<p>" + escape(" – ".join(a.name for a in authors)) + "</p>")
-    folded = d_words(
-        article.title,
-        article._content or "",
-        getattr(ward, "full_name", ""),
-        " ".join(t.name for t in topics),
-    )
-    if folded:
-        parts.append(f"<p>{escape(folded)}</p>")
+    parts.append(f"<div>{p.body}</div>")
+    if p.authors is not None:
+        parts.append(f"<p>{p.authors}</p>")
+    if p.folded is not None:
+        parts.append(f"<p>{p.folded}</p>")
     parts.append("</main></body></html>")
     return "".join(parts)
+
+
+def record(article) -> str:
+    return _html(_Pieces(article))
+
+
+# What in a body would make it read differently on its own than inside
+# its record: elements Pagefind drops only inside <html> (nav, label...),
+# the record's own elements, raw text, comments (and, in parsed(),
+# Pagefind's attributes and markers).  Starting with "<": searched fast.
+_NOT_ALONE = re.compile(
+    r"<(?:\s*/?\s*(?:html|head|body|main|title|script|style|textarea|noscript|"
+    r"template|svg|iframe|form|nav|footer|label)\b|[!?])",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[\w'\"\)\$\*]")  # fossick's _SENTENCE_CHAR
+
+
+def _sentence(text: str) -> str:
+    """A <p> (or <h1>) of ``text`` as its parent's text holds it."""
+    value = " " + text
+    if _SENTENCE_END.match(value[-1]):
+        value += "."
+    return value + " "
+
+
+def parsed(p: _Pieces) -> Parsed | None:
+    """What :func:`search.fossick.parse` reads from the record of ``p``,
+    made from its pieces: the body alone is parsed (the rest of a record
+    is ~3/4 of its parsing: every element with Pagefind's attributes).
+    None when only parsing the whole record gives it (an empty title, a
+    body with elements that read otherwise on their own, Pagefind's
+    markers in a text).  ``tests/test_search_indexer.py`` compares the two
+    on every report of a generated site and on edge cases."""
+    texts = (p.title, p.long, *p.topics, p.authors or "", p.folded or "")
+    if not p.title.strip() or any("___" in t for t in texts):
+        return None
+    body = p.body
+    if "___" in body or "data-pagefind" in body.lower() or _NOT_ALONE.search(body):
+        return None
+    if body.rfind("<") > body.rfind(">"):
+        return None  # a tag left open would run into the rest of the record
+    if any(not t for t in p.topics) or "&" in p.date[1]:
+        return None
+    title = normalize_content(p.title)
+    body = parse(f"<div>{body}</div>", {"title": title})
+    weight = AUTO_WEIGHT["h1"]
+    pieces = [
+        f" ___PAGEFIND_AUTO_WEIGHT___{weight} {_sentence(p.title)}"
+        " ___END_PAGEFIND_WEIGHT___ ",
+        _sentence(p.long),
+    ]
+    filters: dict[str, list] = {"year": [normalize_content(p.date[0])]}
+    topics = p.topics
+    if p.ward:
+        pieces.append(_sentence(topics[0]))
+        filters["ward"] = [normalize_content(normalize_content(topics[0]))]
+        topics = topics[1:]
+    if topics:
+        pieces.append(_sentence(" ".join(topics)))
+        filters["topic"] = [normalize_content(normalize_content(t)) for t in topics]
+    head = _decoded("".join(pieces))
+    tail = "".join(_sentence(t) for t in (p.authors, p.folded) if t is not None)
+    meta = dict(body.meta)
+    meta["title"] = title
+    meta["date"] = normalize_content(p.date[1])
+    return Parsed(
+        digest=head + body.digest + _decoded(tail),
+        filters=filters,
+        meta=meta,
+        anchor_content=body.anchor_content,
+        anchor_titles=body.anchor_titles,
+        language="vi",
+        has_custom_body=True,
+    )
 
 
 def address(article) -> str:
@@ -69,6 +162,16 @@ def records(articles) -> list[tuple[str, str]]:
     Text, as the build's own index reads it; encoded only for a digest or
     for Pagefind's binary, which reads files."""
     return [(address(a), record(a)) for a in articles]
+
+
+def records_read(articles) -> tuple[list[tuple[str, str]], list[Parsed | None]]:
+    """:func:`records`, and what Pagefind reads in each (:func:`parsed`)."""
+    found, read = [], []
+    for article in articles:
+        pieces = _Pieces(article)
+        found.append((address(article), _html(pieces)))
+        read.append(parsed(pieces))
+    return found, read
 
 
 def add_to_digest(digest, found: list[tuple[str, str]]) -> None:
