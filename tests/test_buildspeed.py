@@ -338,6 +338,29 @@ def test_write_all_renders_in_worker_processes_and_names_the_page_that_failed(
     assert not Path(broken.path).exists()
 
 
+def test_pages_go_on_the_core_a_background_job_frees_once_it_is_done(tmp_path):
+    """While the search index has a core, pages are written in this
+    process; once it is done (spare() is true), the rest on every core."""
+    pages = [
+        Page(str(tmp_path / f"{n}.html"), _Pid(), {"n": -1}, {"n": n})
+        for n in range(3 * parallel.MIN_PARALLEL)
+    ]
+    looks = []
+
+    def spare():
+        looks.append(len(looks))
+        return len(looks) > 3  # the job ends after three looks
+
+    assert write_all(pages, workers=1, spare=spare) == []
+    written = [Path(page.path).read_text(encoding="utf-8").split() for page in pages]
+    assert [int(n) for n, _ in written] == list(range(len(pages)))
+    here = [pid == str(os.getpid()) for _, pid in written]
+    first = 3 * parallel.SPARE_EVERY  # written before the fourth look
+    assert all(here[:first]) and not any(here[first:])
+    assert 1 <= len({pid for _, pid in written[first:]}) <= 2  # workers + 1
+    assert len(looks) == 4  # not looked at again once the workers have them
+
+
 def test_reports_of_the_same_minute_are_listed_alike_in_every_build(
     tmp_path, make_content
 ):

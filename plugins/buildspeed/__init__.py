@@ -346,11 +346,19 @@ def write_batch(pelican):
     if not pages:
         return
     workers = worker_count(pelican.settings.get("PARALLEL_WRITE_WORKERS"))
-    # A core kept busy by another plugin's process (Pagefind) is left to it:
-    # the build ends when both are done, and sharing a core slows both.
-    busy = sum(1 for alive in pelican.settings.get("_BACKGROUND_JOBS", ()) if alive())
-    workers = max(1, workers - busy)
-    failed = write_all(pages, workers, after_page=forget_rendered_bodies)
+    # A core kept busy by another plugin's process (the search index) is
+    # left to it while it runs: the build ends when both are done, and
+    # sharing a core slows both.  Once it is done, the pages left take it.
+    jobs = pelican.settings.get("_BACKGROUND_JOBS", ())
+    busy = sum(1 for alive in jobs if alive())
+    spare = None
+    if busy and workers > 1:
+        workers = max(1, workers - busy)
+
+        def spare():
+            return not any(alive() for alive in jobs)
+
+    failed = write_all(pages, workers, after_page=forget_rendered_bodies, spare=spare)
     failed_paths = {page.path for page, _ in failed}
     for page in pages:
         if page.done and page.path not in failed_paths:

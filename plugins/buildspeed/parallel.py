@@ -61,38 +61,60 @@ def _write_range(bounds: tuple[int, int]) -> list[tuple[int, str]]:
 
 
 def write_all(
-    pages: list[Page], workers: int, after_page=None
+    pages: list[Page], workers: int, after_page=None, spare=None
 ) -> list[tuple[Page, str]]:
     """Render and write every page, calling ``after_page()`` after each;
-    return the pages that failed, with why."""
+    return the pages that failed, with why.  With ``spare`` (a function
+    telling whether another core is free now), pages written in this
+    process go on every core (``workers + 1``) from the moment it is."""
     global _pages, _after_page
     if not pages:
         return []
-    parallel = (
-        workers > 1
-        and len(pages) >= MIN_PARALLEL
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
     _pages, _after_page = pages, after_page
     try:
-        if not parallel:
-            failed = _write_range((0, len(pages)))
-        else:
-            # Small slices, handed out as workers free up: pages differ in cost.
-            step = max(1, min(100, len(pages) // (workers * 8)))
-            slices = [
-                (i, min(i + step, len(pages))) for i in range(0, len(pages), step)
-            ]
-            failed = []
-            # The workers only read what the parent built: keep the collector
-            # off it, or each worker copies the whole heap to scan it.
-            gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for result in pool.imap_unordered(_write_range, slices):
-                    failed.extend(result)
+        if workers > 1 and len(pages) >= MIN_PARALLEL and can_fork:
+            return _named(pages, _on_workers(0, len(pages), workers))
+        if spare is None or not can_fork:
+            return _named(pages, _write_range((0, len(pages))))
+        failed, start = [], 0
+        # A page at a time until a core is free, looked at every few pages
+        # (~1 ms each); the rest then split among ``workers + 1`` processes.
+        while start < len(pages):
+            if len(pages) - start >= MIN_PARALLEL // 2 and spare():
+                failed += _on_workers(start, len(pages), workers + 1)
+                break
+            end = min(start + SPARE_EVERY, len(pages))
+            failed += _write_range((start, end))
+            start = end
+        return _named(pages, failed)
+    finally:
+        _pages, _after_page = [], None
+
+
+# Pages written in this process between two looks at ``spare``.
+SPARE_EVERY = 16
+
+
+def _on_workers(start: int, end: int, workers: int) -> list[tuple[int, str]]:
+    """Pages ``start`` to ``end`` on ``workers`` forked processes."""
+    # Small slices, handed out as workers free up: pages differ in cost.
+    step = max(1, min(100, (end - start) // (workers * 8)))
+    slices = [(i, min(i + step, end)) for i in range(start, end, step)]
+    failed = []
+    # The workers only read what the parent built: keep the collector off
+    # it, or each worker copies the whole heap to scan it.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap_unordered(_write_range, slices):
+                failed.extend(result)
     finally:
         gc.unfreeze()
-        _pages, _after_page = [], None
+    return failed
+
+
+def _named(pages, failed) -> list[tuple[Page, str]]:
     return [(pages[number], message) for number, message in sorted(failed)]
 
 
