@@ -159,7 +159,8 @@ def plugin_table(shares: dict[int, dict]) -> str:
     builds = {result["builds"] for result in shares.values()}
     lines = [
         "",
-        "Each plugin's own time (its signal handlers, `bench/plugin_times.py`), "
+        "Each plugin's own time (its signal handlers, and the pages it makes "
+        "as `make html` writes them: `bench/plugin_times.py`), "
         f"share of that build; medians of {max(builds)} builds:",
         "",
         "| Plugin | N | seconds | share of build | note |",
