@@ -16,7 +16,14 @@ from vietnamese.dates import long_date, short_date
 from vietnamese.text import capitalize_first
 
 from .fold import d_words
-from .fossick import AUTO_WEIGHT, Parsed, _decoded, normalize_content, parse
+from .fossick import (
+    _SENTENCE_CHAR,
+    AUTO_WEIGHT,
+    Parsed,
+    _decoded,
+    normalize_content,
+    parse,
+)
 
 
 class _Pieces:
@@ -30,9 +37,8 @@ class _Pieces:
         self.title = escape(article.title)
         self.date = (str(article.date.year), escape(short_date(article.date)))
         self.long = escape(long_date(article.date))
+        self.ward = escape(capitalize_first(ward.full_name)) if ward else None
         self.topics = [escape(t.name) for t in topics]
-        if ward is not None:
-            self.topics.insert(0, escape(capitalize_first(ward.full_name)))
         self.body = article._content or ""  # sanitized HTML
         authors = getattr(article, "authors", None) or ()
         self.authors = escape(" – ".join(a.name for a in authors)) if authors else None
@@ -43,7 +49,6 @@ class _Pieces:
             " ".join(t.name for t in topics),
         )
         self.folded = escape(folded) if folded else None
-        self.ward = ward is not None  # the first of topics is the ward's name
 
 
 def _html(p: _Pieces) -> str:
@@ -56,16 +61,11 @@ def _html(p: _Pieces) -> str:
         f'<p data-pagefind-filter="year:{year}" '
         f'data-pagefind-meta="date:{short}">{p.long}</p>',
     ]
-    topics = p.topics
-    if p.ward:
-        parts.append(f'<p><span data-pagefind-filter="ward">{topics[0]}</span></p>')
-        topics = topics[1:]
-    if topics:
-        parts.append(
-            "<p>"
-            + " ".join(f'<span data-pagefind-filter="topic">{t}</span>' for t in topics)
-            + "</p>"
-        )
+    if p.ward is not None:
+        parts.append(f'<p><span data-pagefind-filter="ward">{p.ward}</span></p>')
+    if p.topics:
+        spans = (f'<span data-pagefind-filter="topic">{t}</span>' for t in p.topics)
+        parts.append("<p>" + " ".join(spans) + "</p>")
     parts.append(f"<div>{p.body}</div>")
     if p.authors is not None:
         parts.append(f"<p>{p.authors}</p>")
@@ -88,13 +88,12 @@ _NOT_ALONE = re.compile(
     r"template|svg|iframe|form|nav|footer|label)\b|[!?])",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[\w'\"\)\$\*]")  # fossick's _SENTENCE_CHAR
 
 
 def _sentence(text: str) -> str:
     """A <p> (or <h1>) of ``text`` as its parent's text holds it."""
     value = " " + text
-    if _SENTENCE_END.match(value[-1]):
+    if _SENTENCE_CHAR.match(value[-1]):
         value += "."
     return value + " "
 
@@ -107,7 +106,8 @@ def parsed(p: _Pieces) -> Parsed | None:
     body with elements that read otherwise on their own, Pagefind's
     markers in a text).  ``tests/test_search_indexer.py`` compares the two
     on every report of a generated site and on edge cases."""
-    texts = (p.title, p.long, *p.topics, p.authors or "", p.folded or "")
+    named = [p.ward, *p.topics] if p.ward is not None else p.topics
+    texts = (p.title, p.long, *named, p.authors or "", p.folded or "")
     if not p.title.strip() or any("___" in t for t in texts):
         return None
     body = p.body
@@ -115,7 +115,7 @@ def parsed(p: _Pieces) -> Parsed | None:
         return None
     if body.rfind("<") > body.rfind(">"):
         return None  # a tag left open would run into the rest of the record
-    if any(not t for t in p.topics) or "&" in p.date[1]:
+    if any(not t for t in named) or "&" in p.date[1]:
         return None
     title = normalize_content(p.title)
     body = parse(f"<div>{body}</div>", {"title": title})
@@ -126,14 +126,13 @@ def parsed(p: _Pieces) -> Parsed | None:
         _sentence(p.long),
     ]
     filters: dict[str, list] = {"year": [normalize_content(p.date[0])]}
-    topics = p.topics
-    if p.ward:
-        pieces.append(_sentence(topics[0]))
-        filters["ward"] = [normalize_content(normalize_content(topics[0]))]
-        topics = topics[1:]
-    if topics:
-        pieces.append(_sentence(" ".join(topics)))
-        filters["topic"] = [normalize_content(normalize_content(t)) for t in topics]
+    # As fossick's close_meta does: a filter's value normalised twice.
+    if p.ward is not None:
+        pieces.append(_sentence(p.ward))
+        filters["ward"] = [normalize_content(normalize_content(p.ward))]
+    if p.topics:
+        pieces.append(_sentence(" ".join(p.topics)))
+        filters["topic"] = [normalize_content(normalize_content(t)) for t in p.topics]
     head = _decoded("".join(pieces))
     tail = "".join(_sentence(t) for t in (p.authors, p.folded) if t is not None)
     meta = dict(body.meta)
