@@ -362,43 +362,6 @@ def test_a_kept_shard_is_named_after_all_its_files_depend_on():
     assert first not in others and len(set(others)) == 3
 
 
-def test_later_shards_reuse_the_words_earlier_shards_worked_out(tmp_path, monkeypatch):
-    """Each shard's child hands back the words it worked out (fossick's
-    hits), so the shards forked after it look them up instead of working
-    them out again; the index is the same bytes either way."""
-    from search import fossick
-
-    content = tmp_path / "content"
-    generated_reports(content / "tin-tuc", 40)
-    (content / "data").mkdir()
-    (content / "data/registry.toml").write_bytes(REGISTRY.read_bytes())
-    indexable = fossick.indexable
-
-    def counted(raw):  # in each shard's child (forks inherit the patch)
-        with open(tmp_path / f"words-{shared}.txt", "a", encoding="utf-8") as log:
-            log.write("\n")
-        return indexable(raw)
-
-    monkeypatch.setattr(fossick, "indexable", counted)
-    for shared in (False, True):
-        monkeypatch.setattr(search, "SHARE_WORDS", shared)
-        build(
-            content,
-            tmp_path / f"out-{shared}",
-            CACHE_PATH=str(tmp_path / f"cache-{shared}"),
-            SEARCH_SHARD_SIZE=5,
-        )
-    worked = {
-        shared: (tmp_path / f"words-{shared}.txt").read_text().count("\n")
-        for shared in (False, True)
-    }
-    # 40 reports, 8 shards: most words recur from shard to shard.
-    assert 0 < worked[True] < worked[False] * 0.6
-    assert_same_tree(
-        tmp_path / "out-True" / "pagefind", tmp_path / "out-False" / "pagefind"
-    )
-
-
 def test_the_shard_cache_keeps_what_builds_use_and_never_half_a_shard(tmp_path):
     import os
 

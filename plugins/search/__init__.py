@@ -25,7 +25,6 @@ import json
 import logging
 import multiprocessing
 import os
-import pickle
 import shutil
 import signal
 import subprocess
@@ -39,7 +38,7 @@ from buildspeed.parallel import worker_count
 from pagefind.service import get_executable
 from pelican import signals
 
-from . import fossick, shardcache
+from . import shardcache
 from .bundle import SUPPORTED, assets, write_bundle, write_shard
 from .fossick import INCLUDE_CHARACTERS, exotic
 from .merge import COMPRESSION
@@ -52,9 +51,6 @@ _RUNNING: dict[str, dict] = {}  # output folder -> the indexing job
 KEPT = -1  # the job's code when the output already holds this index
 # Reports per Pagefind run: each run holds ~0.3 MiB a report (260 MiB here).
 SHARD_SIZE = 800
-# Each shard's child hands the words it worked out (fossick's hits) back,
-# for the children forked after it: ~7 % of a shard's CPU (item 42).
-SHARE_WORDS = True
 
 
 def _wanted(settings) -> bool:
@@ -256,7 +252,6 @@ def _index_shard(
     it is not kept yet, written there rather than into ``target``; the
     name it is kept under then goes beside ``digest`` (``.kept``)."""
     gc.disable()  # short-lived: no cycles to look for, memory freed on exit
-    known = len(fossick._HITS)
     read = None
     if found is None:
         found, read = records_read(group)
@@ -280,9 +275,6 @@ def _index_shard(
             write(target)
         else:
             digest.with_suffix(".kept").write_text(entry, encoding="utf-8")
-        if SHARE_WORDS:
-            learned = fossick.learned_since(known)
-            digest.with_suffix(".words").write_bytes(pickle.dumps(learned, -1))
     else:
         write_bundle(
             found,
@@ -520,9 +512,6 @@ def _index_shards(
                 if code == 0 and entry.exists():  # else it went to ``target``
                     target = kept / entry.read_text(encoding="utf-8")
                     used.add(target.name)
-                words = site.with_suffix(".words")
-                if code == 0 and words.exists():  # for the shards forked next
-                    fossick.learn(pickle.loads(words.read_bytes()))
             if code == TO_PAGEFIND and scripts is not None:
                 site.mkdir()
                 write_records(site, found or records(group))

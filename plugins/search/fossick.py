@@ -22,7 +22,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import repeat
 from urllib.parse import quote
 
 # Pagefind's default --include-characters: kept inside words.
@@ -720,18 +720,6 @@ def _hits(raw: str) -> tuple[tuple, int]:
         keys = tuple(((stemmed, original), part) for stemmed, original, part in words)
         found = _HITS[raw] = (keys, sum(1 for _, _, part in words if part))
     return found
-
-
-def learned_since(count: int) -> dict:
-    """The words' hits this process worked out after its first ``count``
-    (a shard's child hands them to the indexing process, so that the
-    shards forked after it do not work them out again)."""
-    return dict(islice(_HITS.items(), count, None))
-
-
-def learn(hits: dict) -> None:
-    if len(_HITS) + len(hits) <= 1 << 18:
-        _HITS.update(hits)
 
 
 _KEY_ID: dict[tuple, int] = {}  # (word, spelling with marks or None) -> id
