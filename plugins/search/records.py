@@ -37,7 +37,9 @@ class _Pieces:
         self.title = escape(article.title)
         self.date = (str(article.date.year), escape(short_date(article.date)))
         self.long = escape(long_date(article.date))
-        self.ward = escape(capitalize_first(ward.full_name)) if ward else None
+        self.ward = (
+            escape(capitalize_first(ward.full_name)) if ward is not None else None
+        )
         self.topics = [escape(t.name) for t in topics]
         self.body = article._content or ""  # sanitized HTML
         authors = getattr(article, "authors", None) or ()
