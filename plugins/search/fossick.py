@@ -135,6 +135,16 @@ def normalize_content(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+def sentence(text: str) -> str:
+    """A sentence element (``p``, ``li``...) holding ``text``, as its
+    parent's text holds it: spaced, with a full stop unless it ends in
+    punctuation."""
+    value = " " + text
+    if _SENTENCE_CHAR.match(value[-1]):
+        value += "."
+    return value + " "
+
+
 class _Node:
     __slots__ = (
         "anchor_ids",
@@ -294,10 +304,7 @@ def parse(document: str, meta: dict | None = None) -> Parsed:
                 close = _LEAF_CLOSE[tag]
                 if end >= 0 and document.startswith(close, end):
                     if current.status != EXCLUDED and current.status != PARENT_OF_BODY:
-                        value = " " + document[position:end]
-                        if _SENTENCE_CHAR.match(value[-1]):
-                            value += "."
-                        current.value += value + " "
+                        current.value += sentence(document[position:end])
                     position = end + len(close)
                     continue
             node = _Node(current, EXCLUDED if current.status == EXCLUDED else INDEXING)

@@ -17,12 +17,12 @@ from vietnamese.text import capitalize_first
 
 from .fold import d_words
 from .fossick import (
-    _SENTENCE_CHAR,
     AUTO_WEIGHT,
     Parsed,
     _decoded,
     normalize_content,
     parse,
+    sentence,
 )
 
 
@@ -92,14 +92,6 @@ _NOT_ALONE = re.compile(
 )
 
 
-def _sentence(text: str) -> str:
-    """A <p> (or <h1>) of ``text`` as its parent's text holds it."""
-    value = " " + text
-    if _SENTENCE_CHAR.match(value[-1]):
-        value += "."
-    return value + " "
-
-
 def parsed(p: _Pieces) -> Parsed | None:
     """What :func:`search.fossick.parse` reads from the record of ``p``,
     made from its pieces: the body alone is parsed (the rest of a record
@@ -123,20 +115,20 @@ def parsed(p: _Pieces) -> Parsed | None:
     body = parse(f"<div>{body}</div>", {"title": title})
     weight = AUTO_WEIGHT["h1"]
     pieces = [
-        f" ___PAGEFIND_AUTO_WEIGHT___{weight} {_sentence(p.title)}"
+        f" ___PAGEFIND_AUTO_WEIGHT___{weight} {sentence(p.title)}"
         " ___END_PAGEFIND_WEIGHT___ ",
-        _sentence(p.long),
+        sentence(p.long),
     ]
     filters: dict[str, list] = {"year": [normalize_content(p.date[0])]}
     # As fossick's close_meta does: a filter's value normalised twice.
     if p.ward is not None:
-        pieces.append(_sentence(p.ward))
+        pieces.append(sentence(p.ward))
         filters["ward"] = [normalize_content(normalize_content(p.ward))]
     if p.topics:
-        pieces.append(_sentence(" ".join(p.topics)))
+        pieces.append(sentence(" ".join(p.topics)))
         filters["topic"] = [normalize_content(normalize_content(t)) for t in p.topics]
     head = _decoded("".join(pieces))
-    tail = "".join(_sentence(t) for t in (p.authors, p.folded) if t is not None)
+    tail = "".join(sentence(t) for t in (p.authors, p.folded) if t is not None)
     meta = dict(body.meta)
     meta["title"] = title
     meta["date"] = normalize_content(p.date[1])
