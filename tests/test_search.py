@@ -17,7 +17,7 @@ import pytest
 import search
 from conftest import REGISTRY, ROOT, build, generated_reports
 from search.fold import d_words
-from search.merge import merge
+from search.merge import Folded, Fragments, Shard, join, merge
 from search.stable import read_pf
 from test_reader import assert_same_tree
 
@@ -434,6 +434,40 @@ def test_joined_shards_renumber_the_meta_fields_a_shard_lacks(tmp_path):
     assert one["meta"][2] == ["image", "image_alt", "title"]
     assert read_pf(next((tmp_path / "b1").glob("*.pf_meta")))[5] == ["title"]
     assert one["words"]["hoi"] and joined == one
+
+
+@pytest.mark.parametrize("photo", [False, True])
+def test_words_joined_as_each_shard_arrives_are_those_joined_at_the_end(
+    tmp_path, photo
+):
+    """The joining process folds each shard's words in as the shard
+    arrives (the join at the end of the build then only writes them and
+    packs them): the same bytes as joining every shard's words at the end.
+    A shard whose meta fields differ (one photo: an "image" field the
+    others lack) cannot be folded, and is joined at the end as before."""
+    titles = ["Hội nghị Đảng uỷ", "Ra quân giao thông", "Khen thưởng", "Văn hóa"]
+    for n in range(9):
+        body = "<p>" + " ".join(["Hội nghị phường Nghi Hòa."] * (1 + n)) + "</p>"
+        if photo and n == 7:
+            body += '<img src="/a.jpg" alt="Toàn cảnh Hội nghị">'
+        page = tmp_path / f"site{n // 3}" / "tin-tuc" / f"{n:02d}" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(RECORD.format(title=titles[n % 4], body=body), "utf-8")
+    bundles = [pagefind(tmp_path / f"site{n}", tmp_path / f"b{n}") for n in range(3)]
+    copies = [shutil.copytree(b, b.with_name(b.name + "-copy")) for b in bundles]
+    merge(copies, tmp_path / "at-end")
+    out = tmp_path / "folded"
+    fragments, shards, folded = Fragments(out), [], Folded()
+    for bundle in bundles:
+        shards.append(Shard(bundle))
+        fragments.add(shards[-1])
+        folded.add(shards[-1], fragments.first)
+    language = next(iter(shards[0].languages))
+    assert (folded.entries(language, shards) is None) == photo
+    join(shards, out, fragments, folded)
+    assert assert_same_tree(tmp_path / "at-end", out) > 9
+    joined = index_by_url(out)
+    assert len(joined["words"]["nghi"][0]) == 9  # a word of every shard's pages
 
 
 def test_the_joining_process_joins_the_bundles_it_is_sent_and_says_why_not(

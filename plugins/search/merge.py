@@ -151,6 +151,91 @@ def _join_pages(parts: list[tuple[_Pages, int, list | None]]) -> list:
     return out
 
 
+class Folded:
+    """The words of the shards read so far, joined shard by shard as each
+    arrives (while the next is being indexed), so that the join at the end
+    of the build only writes them out and packs them: the same bytes as
+    :func:`_word_entry` over all the shards at once.  Per language, each
+    word's page lists and those of its variants so far, as
+    ``[CBOR of the pages, count, last page number]``.  A shard whose meta
+    fields differ from the first's (their numbers would change) or whose
+    words are out of order stops the folding: the join then works from the
+    shards themselves, as before."""
+
+    def __init__(self):
+        self.languages: dict[str, dict] = {}  # language -> {word: [pages, forms]}
+        self.fields: dict[str, list] = {}  # language -> the first shard's fields
+        self.shards: dict[str, list] = {}  # language -> the shards folded in
+        self.broken: set[str] = set()
+
+    def add(self, shard: "Shard", first: dict) -> None:
+        """Fold in ``shard``, whose pages start at ``first[shard, language]``."""
+        for language, (meta, words) in shard.languages.items():
+            if language in self.broken:
+                continue
+            if self.fields.setdefault(language, meta[5]) != meta[5] or not _fold(
+                self.languages.setdefault(language, {}),
+                words,
+                first[shard, language],
+            ):
+                self.broken.add(language)
+                self.languages.pop(language, None)
+                continue
+            self.shards.setdefault(language, []).append(shard)
+            # Folded: the shard's own copy goes (read again should the
+            # folding stop at a later shard).
+            shard.languages[language] = (meta, None)
+
+    def entries(self, language: str, shards: list):
+        """(word, its CBOR) in word order, or None if ``shards`` are not
+        the ones folded, in that order."""
+        if language in self.broken or self.shards.get(language) != shards:
+            return None
+        folded = self.languages[language]
+        return ((word, _folded_entry(word, *folded[word])) for word in sorted(folded))
+
+
+def _fold(words_so_far: dict, words, offset: int) -> bool:
+    """A shard's words folded into ``words_so_far``; False if they are not
+    in order (the shards' lists are merged in word order)."""
+    previous = None
+    for word, _, pages, variants in words:
+        if previous is not None and word <= previous:
+            return False
+        previous = word
+        entry = words_so_far.get(word)
+        if entry is None:
+            entry = words_so_far[word] = [[bytearray(), 0, 0], {}]
+        _append(entry[0], pages, offset)
+        forms = entry[1]
+        for form, variant in variants:  # in order of first use
+            joined = forms.get(form)
+            if joined is None:
+                joined = forms[form] = [bytearray(), 0, 0]
+            _append(joined, variant, offset)
+    return True
+
+
+def _append(joined: list, part: "_Pages", offset: int) -> None:
+    """One shard's page list added to ``joined`` (``[CBOR, count, last]``)
+    as :func:`_join_pages` does it."""
+    if not part.count:
+        return
+    head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
+    joined[0] += b"\x83" + _encode_head(0, offset + part.first - joined[2])
+    joined[0] += memoryview(part.buf)[head : part.end]
+    joined[1] += part.count
+    joined[2] = offset + part.last
+
+
+def _folded_entry(word: bytes, pages: list, forms: dict) -> bytes:
+    out = [b"\x83", _encode_head(3, len(word)), word]
+    out += [_encode_head(4, pages[1]), pages[0], _encode_head(4, len(forms))]
+    for form, (data, count, _) in forms.items():
+        out += [b"\x82", _encode_head(3, len(form)), form, _encode_head(4, count), data]
+    return b"".join(out)
+
+
 def _renumbered_fields(part: _Pages, delta: int, fields: list) -> bytes:
     """A page list whose meta locations name fields by this shard's numbers
     (``[-(field + 1), position, ...]``), decoded and given the joined
@@ -222,6 +307,15 @@ class Shard:
                 read_pf(bundle / "filter" / f"{file_hash}.pf_filter")
                 for _, file_hash in meta[3]
             ]
+
+    def words(self, language: str) -> list:
+        """The shard's words in ``language``, read again from its bundle if
+        they were let go of once folded (:class:`Folded`)."""
+        words = self.languages[language][1]
+        if words is None:
+            again = Shard(self.bundle).languages[language][1]
+            words = [(word, self, pages, forms) for word, _, pages, forms in again]
+        return words
 
     def _handed_over(self, shard: dict) -> None:
         self.entry = shard["entry"]
@@ -330,7 +424,12 @@ def _link(source: str, target: str) -> None:
 
 
 def _join_language(
-    language: str, shards: list[Shard], fragments: Fragments, out: Path, pool
+    language: str,
+    shards: list[Shard],
+    fragments: Fragments,
+    out: Path,
+    pool,
+    folded: Folded | None = None,
 ) -> dict:
     metas = [shard.languages[language][0] for shard in shards]
     version = metas[0][0]
@@ -364,10 +463,6 @@ def _join_language(
         (out / "filter" / f"{file_hash}.pf_filter").write_bytes(data)
         filters.append([name, file_hash])
 
-    merged = heapq.merge(
-        *(shard.languages[language][1] for shard in shards),
-        key=operator.itemgetter(0),
-    )
     chunks, writes, taken = [], [], set()
     (out / "index").mkdir(exist_ok=True)
     entries, size, first = [], 0, None
@@ -380,9 +475,21 @@ def _join_language(
         )
         chunks.append([first.decode(), last.decode(), chunk_hash])
 
-    for word, group in groupby(merged, key=operator.itemgetter(0)):
-        entries.append(_word_entry(word, list(group), place))
-        size += len(entries[-1])
+    words = None
+    if folded is not None and all(p[1] is None for p in place.values()):
+        words = folded.entries(language, shards)
+    if words is None:
+        merged = heapq.merge(
+            *(shard.words(language) for shard in shards),
+            key=operator.itemgetter(0),
+        )
+        words = (
+            (word, _word_entry(word, list(group), place))
+            for word, group in groupby(merged, key=operator.itemgetter(0))
+        )
+    for word, entry in words:
+        entries.append(entry)
+        size += len(entry)
         first = first or word
         if size >= CHUNK_BYTES:
             close(word)
@@ -404,10 +511,16 @@ def _write_pf(path: Path, body: bytes) -> None:
     path.write_bytes(pf_pack(body, COMPRESSION))
 
 
-def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> None:
+def join(
+    shards: list[Shard],
+    out: Path,
+    fragments: Fragments | None = None,
+    folded: Folded | None = None,
+) -> None:
     """Join the read shards (of disjoint pages, in the order their pages are
     to be numbered) into the bundle ``out``.  The shards' fragment files
-    are moved, not copied (by ``fragments`` already, if given)."""
+    are moved, not copied (by ``fragments`` already, if given); their
+    words are taken from ``folded`` where it holds them all."""
     out.mkdir(parents=True, exist_ok=True)
     if fragments is None:
         fragments = Fragments(out)
@@ -422,7 +535,7 @@ def join(shards: list[Shard], out: Path, fragments: Fragments | None = None) -> 
         for language in sorted({lang for s in shards for lang in s.languages}):
             having = [s for s in shards if language in s.languages]
             info = dict(having[0].entry["languages"][language])
-            info.update(_join_language(language, having, fragments, out, pool))
+            info.update(_join_language(language, having, fragments, out, pool, folded))
             languages[language] = info
     entry["languages"] = languages
     (out / "pagefind-entry.json").write_text(
@@ -450,12 +563,13 @@ def serve(out: Path, lines, kept: Path | None = None) -> None:
     """Read each bundle named in ``lines`` (one path a line) as it comes,
     moving its fragments into ``out`` (linking those of a bundle under
     ``kept``), and join them all at the end."""
-    fragments, shards = Fragments(out, kept), []
+    fragments, shards, folded = Fragments(out, kept), [], Folded()
     for line in lines:
         if line.strip():
             shards.append(Shard(Path(line.rstrip("\n"))))
             fragments.add(shards[-1])
-    join(shards, out, fragments)
+            folded.add(shards[-1], fragments.first)
+    join(shards, out, fragments, folded)
 
 
 def main() -> None:
