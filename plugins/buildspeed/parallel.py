@@ -16,6 +16,8 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 
+# How Python's open(path, "w") opens a file.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 # Below this many pages a pool of workers costs more than it saves.
 MIN_PARALLEL = 200
 
@@ -42,10 +44,27 @@ class Page:
         return self.template.render(context)
 
     def write(self) -> None:
+        """The page's file, the bytes Pelican's writer makes (UTF-8, each
+        ``\n`` as text mode writes it), without ``makedirs``' look at each
+        parent or a text layer: its folder is made, then the file written."""
         text = self.render()
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        with open(self.path, "w", encoding="utf-8") as f:
-            f.write(text)
+        if os.linesep != "\n":  # what text mode would write there
+            text = text.replace("\n", os.linesep)
+        data = text.encode("utf-8")
+        folder = os.path.dirname(self.path)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # its parent is new too
+            os.makedirs(folder, exist_ok=True)
+        descriptor = os.open(self.path, _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:  # a regular file takes it all at once; to be sure
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
 
 
 def _write_range(bounds: tuple[int, int]) -> list[tuple[int, str]]:
