@@ -85,10 +85,16 @@ def measure(argv: list[str]) -> dict:
     return result
 
 
-def full_build(content: Path, output: Path, cache: Path | None = None) -> dict:
+def full_build(
+    content: Path, output: Path, cache: Path | None = None, index: bool = True
+) -> dict:
     """`make html` into a new output folder with a new, empty cache (no
-    photo renditions, no search index from an earlier run), or ``cache``."""
+    photo renditions, no search index from an earlier run), or ``cache``;
+    without the search index if not ``index`` (what the index costs)."""
     cache = cache or Path(f"{output}.cache")
+    options = f"-e CACHE_PATH='\"{cache}\"'"
+    if not index:
+        options += " SEARCH_INDEX=false"
     return measure(
         [
             "make",
@@ -99,7 +105,7 @@ def full_build(content: Path, output: Path, cache: Path | None = None) -> dict:
             f"INPUTDIR={content}",
             f"OUTPUTDIR={output}",
             f"VENV={Path(PYTHON).parent.parent}",
-            f"PELICANOPTS=-e CACHE_PATH='\"{cache}\"'",
+            f"PELICANOPTS={options}",
         ]
     )
 
@@ -237,11 +243,16 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
     conf.write_text(VANILLA_CONF, encoding="utf-8")
     # Alternated, not one after the other: this machine's speed drifts
     # (vanilla moved by 7 % between two runs an hour apart).
-    base, ours, outputs = [], [], []
+    base, ours, outputs, unindexed = [], [], [], []
     for _ in range(repeat):
         base.append(vanilla_build(content, fresh(work, f"o-vanilla-{n}"), conf))
         outputs.append(fresh(work, f"o-ours-{n}"))
         ours.append(full_build(content, outputs[-1]))
+        # The search plugin's share in the plugin table is the wait for
+        # its index after Pelican's pages; this is what the index costs.
+        unindexed.append(
+            full_build(content, fresh(work, f"o-noindex-{n}"), index=False)
+        )
     re = [rebuild(content, fresh(work, f"o-re-{n}")) for _ in range(repeat)]
     deploy = deploy_builds(content, Path(f"{outputs[0]}.cache"), work, n, repeat)
     b = median(base, "wall")
@@ -255,6 +266,15 @@ def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
             median(ours, "wall"),
             median(ours, "wall") / b,
             max(r["peak_mib"] for r in ours),
+        )
+    )
+    rows.append(
+        (
+            "ours: full build without the search index",
+            n,
+            median(unindexed, "wall"),
+            median(unindexed, "wall") / b,
+            max(r["peak_mib"] for r in unindexed),
         )
     )
     rows.append(

@@ -38,3 +38,37 @@ def test_each_plugins_pages_count_as_its_own_time(tmp_path):
     assert plugins["taxonomy"] > pages["taxonomy"]  # its feeds, frames, terms too
     assert 0 <= plugins["buildspeed"] < pages["all"]  # it wrote them, not its own
     assert sum(plugins.values()) < result["total"]
+
+
+def test_the_build_without_the_index_is_the_same_site_but_its_index(tmp_path):
+    """The bench's row "without the search index" is what the index costs
+    only if that build makes every other file the same: `make html` as
+    bench/run.py runs it, with and without, compared file by file."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    content = real_content_with(tmp_path, {})
+    generated_reports(content / "tin-tuc", 30)
+    with_index, without = tmp_path / "with", tmp_path / "without"
+    for output, index in ((with_index, True), (without, False)):
+        result = bench.full_build(content, output, index=index)
+        assert result["returncode"] == 0 and result["wall"] > 0
+    assert (with_index / "pagefind" / "pagefind-entry.json").exists()
+    assert not (without / "pagefind").exists()
+    assert assert_same_tree_but(with_index, without, "pagefind") > 30
+
+
+def assert_same_tree_but(left, right, skipped: str) -> int:
+    """Both folders hold the same files but those under ``skipped`` (in
+    ``left`` only), byte for byte; return how many."""
+    files = {
+        p.relative_to(left)
+        for p in left.rglob("*")
+        if p.is_file() and skipped not in p.relative_to(left).parts
+    }
+    assert files == {p.relative_to(right) for p in right.rglob("*") if p.is_file()}
+    for name in files:
+        assert (left / name).read_bytes() == (right / name).read_bytes(), name
+    return len(files)
