@@ -130,25 +130,36 @@ class _Pages:
         return pages
 
 
-def _join_pages(parts: list[tuple[_Pages, int, list | None]]) -> list:
-    """The CBOR of one page list made of the shards' lists (each with the
-    shard's first page number and field numbers), renumbered."""
-    out = [b""]
-    count = previous = 0
-    for part, offset, fields in parts:
-        if not part.count:
-            continue
-        delta = offset + part.first - previous
-        if fields is None:
-            head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
-            out.append(b"\x83" + _encode_head(0, delta))
-            out.append(memoryview(part.buf)[head : part.end])
-        else:
-            out.append(_renumbered_fields(part, delta, fields))
-        previous = offset + part.last
-        count += part.count
-    out[0] = _encode_head(4, count)
-    return out
+def _joined() -> list:
+    """A word's (or a spelling's) page list being joined from the shards':
+    ``[CBOR of its pages, how many, the last page's number]``."""
+    return [bytearray(), 0, 0]
+
+
+def _append(joined: list, part: _Pages, offset: int, fields: list | None = None):
+    """One shard's page list (its pages numbered from ``offset``; its meta
+    fields renumbered by ``fields``, if given) added to ``joined``: only
+    its first page number changes, to the difference from the last one."""
+    if not part.count:
+        return
+    delta = offset + part.first - joined[2]
+    if fields is None:
+        head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
+        joined[0] += b"\x83" + _encode_head(0, delta)
+        joined[0] += memoryview(part.buf)[head : part.end]
+    else:
+        joined[0] += _renumbered_fields(part, delta, fields)
+    joined[1] += part.count
+    joined[2] = offset + part.last
+
+
+def _entry(word: bytes, pages: list, forms: dict) -> bytes:
+    """A word's CBOR from its joined page lists and its spellings'."""
+    out = [b"\x83", _encode_head(3, len(word)), word]
+    out += [_encode_head(4, pages[1]), pages[0], _encode_head(4, len(forms))]
+    for form, (data, count, _) in forms.items():
+        out += [b"\x82", _encode_head(3, len(form)), form, _encode_head(4, count), data]
+    return b"".join(out)
 
 
 class Folded:
@@ -156,8 +167,8 @@ class Folded:
     arrives (while the next is being indexed), so that the join at the end
     of the build only writes them out and packs them: the same bytes as
     :func:`_word_entry` over all the shards at once.  Per language, each
-    word's page lists and those of its variants so far, as
-    ``[CBOR of the pages, count, last page number]``.  A shard whose meta
+    word's page list and those of its spellings so far (:func:`_joined`).
+    A shard whose meta
     fields differ from the first's (their numbers would change) or whose
     words are out of order stops the folding: the join then works from the
     shards themselves, as before."""
@@ -192,7 +203,7 @@ class Folded:
         if language in self.broken or self.shards.get(language) != shards:
             return None
         folded = self.languages[language]
-        return ((word, _folded_entry(word, *folded[word])) for word in sorted(folded))
+        return ((word, _entry(word, *folded[word])) for word in sorted(folded))
 
 
 def _fold(words_so_far: dict, words, offset: int) -> bool:
@@ -205,35 +216,15 @@ def _fold(words_so_far: dict, words, offset: int) -> bool:
         previous = word
         entry = words_so_far.get(word)
         if entry is None:
-            entry = words_so_far[word] = [[bytearray(), 0, 0], {}]
+            entry = words_so_far[word] = [_joined(), {}]
         _append(entry[0], pages, offset)
         forms = entry[1]
         for form, variant in variants:  # in order of first use
             joined = forms.get(form)
             if joined is None:
-                joined = forms[form] = [bytearray(), 0, 0]
+                joined = forms[form] = _joined()
             _append(joined, variant, offset)
     return True
-
-
-def _append(joined: list, part: "_Pages", offset: int) -> None:
-    """One shard's page list added to ``joined`` (``[CBOR, count, last]``)
-    as :func:`_join_pages` does it."""
-    if not part.count:
-        return
-    head = _head(part.buf, part.start + 1)[2]  # past [ and the first delta
-    joined[0] += b"\x83" + _encode_head(0, offset + part.first - joined[2])
-    joined[0] += memoryview(part.buf)[head : part.end]
-    joined[1] += part.count
-    joined[2] = offset + part.last
-
-
-def _folded_entry(word: bytes, pages: list, forms: dict) -> bytes:
-    out = [b"\x83", _encode_head(3, len(word)), word]
-    out += [_encode_head(4, pages[1]), pages[0], _encode_head(4, len(forms))]
-    for form, (data, count, _) in forms.items():
-        out += [b"\x82", _encode_head(3, len(form)), form, _encode_head(4, count), data]
-    return b"".join(out)
 
 
 def _renumbered_fields(part: _Pages, delta: int, fields: list) -> bytes:
@@ -337,17 +328,12 @@ class Shard:
 def _word_entry(word: bytes, group: list, place: dict) -> bytes:
     """One word's CBOR from its entries in the shards (``place``: each
     shard's first page number and field numbers)."""
-    out = [b"\x83", _encode_head(3, len(word)), word]
-    out += _join_pages([(pages, *place[shard]) for _, shard, pages, _ in group])
-    forms: dict[bytes, list] = {}  # in order of first use, as Pagefind does
-    for _, shard, _, variants in group:
-        for form, pages in variants:
-            forms.setdefault(form, []).append((pages, *place[shard]))
-    out.append(_encode_head(4, len(forms)))
-    for form, parts in forms.items():
-        out += [b"\x82", _encode_head(3, len(form)), form]
-        out += _join_pages(parts)
-    return b"".join(out)
+    pages, forms = _joined(), {}  # spellings in order of first use, as Pagefind
+    for _, shard, own, variants in group:
+        _append(pages, own, *place[shard])
+        for form, variant in variants:
+            _append(forms.setdefault(form, _joined()), variant, *place[shard])
+    return _entry(word, pages, forms)
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
