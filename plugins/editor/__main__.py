@@ -23,16 +23,24 @@ def free_path(folder: Path, slug: str) -> tuple[Path, bool]:
     return path, taken
 
 
-def read_source(src: Path) -> str:
+def read_source(src: Path) -> tuple[str, bool]:
+    """The text of a .txt or .docx report, and whether its first paragraph is
+    marked as a heading (.docx: a heading style, or bold throughout)."""
     if src.suffix.lower() == ".docx":
         import docx  # python-docx
 
-        return "\n".join(p.text for p in docx.Document(str(src)).paragraphs)
+        paragraphs = [p for p in docx.Document(str(src)).paragraphs if p.text.strip()]
+        first = paragraphs[0] if paragraphs else None
+        heading = first is not None and (
+            first.style.name.startswith(("Title", "Heading"))
+            or all(run.bold for run in first.runs if run.text.strip())
+        )
+        return "\n".join(p.text for p in paragraphs), heading
     raw = src.read_bytes()
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), False
     except UnicodeDecodeError:
-        return raw.decode("cp1258")  # Vietnamese Windows code page
+        return raw.decode("cp1258"), False  # Vietnamese Windows code page
 
 
 def registry_of(content: Path):
@@ -47,7 +55,8 @@ def cmd_import(args) -> int:
     if not src.is_file():
         print(f"Không thấy tệp {src}: kiểm tra đường dẫn SRC=...", file=sys.stderr)
         return 2
-    draft = importer.parse_report(read_source(src), registry_of(content), args.ward)
+    text, heading = read_source(src)
+    draft = importer.parse_report(text, registry_of(content), args.ward, heading)
     if not draft.paragraphs:
         print(f"{src}: {'; '.join(draft.problems)}", file=sys.stderr)
         return 1
