@@ -73,13 +73,15 @@ clean:
 regenerate: $(STAMP)
 	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
+# Serves output/ as the web server does: pretty URLs, the site's 404 page
+# (plugins/editor/serve.py).
 serve: $(STAMP)
-	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+	@$(EDITOR_TOOLS) -m editor.serve "$(OUTPUTDIR)" --host $(SERVER) --port $(PORT)
 
 # Rebuilds on save, reloads the open page (livereload), keeps running when a
 # build fails; one Pelican process, so rebuilds reuse unchanged work.
 devserver: $(STAMP)
-	$(EDITOR_TOOLS) -m editor.devserver "$(INPUTDIR)" "$(OUTPUTDIR)" "$(CONFFILE)" --host $(SERVER) --port $(PORT)
+	@$(EDITOR_TOOLS) -m editor.devserver "$(INPUTDIR)" "$(OUTPUTDIR)" "$(CONFFILE)" --host $(SERVER) --port $(PORT)
 
 EDITOR_TOOLS = PYTHONPATH="$(BASEDIR)/plugins" $(VENV)/bin/python
 
