@@ -98,23 +98,36 @@ def cmd_new(args) -> int:
     folder = content / "tin-tuc" / str(now.year)
     folder.mkdir(parents=True, exist_ok=True)
     path, _ = free_path(folder, slugify(args.title)[:80].rstrip("-") or "bai-viet")
-    path.write_text(
-        f"Title: {args.title.strip()}\n"
+    path.write_text(new_article(args.title, now, ward, topics, args.authors), "utf-8")
+    print(f"Đã tạo bài mới: {path}")
+    if ward is None:
+        print('  ! Chưa có phường: điền dòng Ward (hoặc chạy lại với WARD="...")')
+    if not topics:
+        print("  ! Chưa đoán được chủ đề: điền dòng Topics theo danh mục")
+    print(
+        "  Viết nội dung thay cho dòng hướng dẫn; tóm tắt riêng: thêm dòng "
+        "'Summary: ...' (không có thì trang dùng đoạn đầu của bài).\n"
+        f"  Ảnh: chép vào {content / 'images' / str(now.year)}/ rồi thêm dòng "
+        f"![Chú thích](images/{now.year}/ten-anh.jpg), dưới đó là dòng chú thích.\n"
+        "  Xem trước: make devserver — kiểm tra: make check — "
+        "đăng: bỏ dòng 'Status: draft'."
+    )
+    return 0
+
+
+def new_article(title: str, now: datetime, ward, topics, authors: str) -> str:
+    """A draft that ``make check`` and the build accept as it is: the
+    metadata lines to fill, one line of guidance as its text, no photo line
+    (a photo line must name a file that exists)."""
+    return (
+        f"Title: {title.strip()}\n"
         f"Date: {now:%Y-%m-%d %H:%M}\n"
         f"Ward: {ward.name if ward else ''}\n"
         f"Topics: {', '.join(t.name for t in topics)}\n"
-        + (f"Authors: {args.authors}\n" if args.authors else "")
-        + f"Summary: {args.title.strip()}\n"
-        "Status: draft\n\n"
-        "Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống.\n\n"
-        f"![Chú thích ảnh](images/{now.year}/ten-anh.jpg)\n"
-        "Chú thích ảnh\n",
-        encoding="utf-8",
+        + (f"Authors: {authors.strip()}\n" if authors.strip() else "")
+        + "Status: draft\n\n"
+        "Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống.\n"
     )
-    print(f"Đã tạo bài mới: {path}")
-    if not topics:
-        print("  ! Chưa đoán được chủ đề: điền dòng Topics theo danh mục")
-    return 0
 
 
 def cmd_check(args) -> int:
