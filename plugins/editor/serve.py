@@ -177,7 +177,8 @@ def main(argv=None) -> int:
     except OSError as e:
         print(address_problem(e, args.host, args.port, "serve"), file=sys.stderr)
         return 1
-    print(f"Xem trang tại http://{args.host}:{args.port}/ (Ctrl+C để dừng)", flush=True)
+    port = server.server_address[1]  # the one chosen, with --port 0
+    print(f"Xem trang tại http://{args.host}:{port}/ (Ctrl+C để dừng)", flush=True)
     with server:
         try:
             server.serve_forever()
