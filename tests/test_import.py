@@ -229,3 +229,16 @@ def test_a_byline_with_its_label(registry):
     d = importer.parse_report(f"{LEAD}\nĐoạn hai./.\nBài và ảnh: Phan Thành", registry)
     assert d.authors == ["Phan Thành"]
     assert "Bài và ảnh" not in importer.render(d)
+
+
+def test_a_heading_style_title_in_docx(content, tmp_path):
+    import docx  # python-docx
+
+    document = docx.Document()
+    document.add_heading(TITLE + ".", level=1)
+    for text in [LEAD, *REST]:
+        document.add_paragraph(text)
+    document.save(tmp_path / "bai.docx")
+    assert run_import(tmp_path / "bai.docx", content).returncode == 0
+    text = (content / f"tin-tuc/2024/{SLUG}.md").read_text(encoding="utf-8")
+    assert metadata(text)["Title"] == TITLE and body_of(text).startswith(LEAD)

@@ -31,9 +31,10 @@ def read_source(src: Path) -> tuple[str, bool]:
 
         paragraphs = [p for p in docx.Document(str(src)).paragraphs if p.text.strip()]
         first = paragraphs[0] if paragraphs else None
+        runs = [run for run in first.runs if run.text.strip()] if first else []
         heading = first is not None and (
             first.style.name.startswith(("Title", "Heading"))
-            or all(run.bold for run in first.runs if run.text.strip())
+            or (bool(runs) and all(run.bold for run in runs))
         )
         return "\n".join(p.text for p in paragraphs), heading
     raw = src.read_bytes()
