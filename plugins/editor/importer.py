@@ -83,6 +83,11 @@ class Draft:
         slug = slugify(self.title)[:80].rstrip("-")
         return slug or "bai-viet"
 
+    @property
+    def short(self) -> str:
+        """The start of the slug, for the names of the report's photos."""
+        return self.slug[:40].rstrip("-")
+
 
 def split_credit(line: str) -> tuple[str, str]:
     """(caption, photographer) of a caption line; ("", name) for a credit alone."""
@@ -408,8 +413,13 @@ def parse_report(
     draft.paragraphs = _photo_blocks(lines, draft, year)
     if draft.captions:
         draft.guesses.append(
-            f"Ảnh: {len(draft.captions)} chú thích thành chỗ đặt ảnh "
-            f"images/{year}/<tên-bài>-N.jpg"
+            f"Ảnh: {len(draft.captions)} chú thích thành chỗ đặt ảnh — chép ảnh "
+            f"vào images/{year}/ với tên {draft.short}-1.jpg"
+            + (
+                f" … {draft.short}-{len(draft.captions)}.jpg"
+                if draft.captions[1:]
+                else ""
+            )
         )
     if draft.paragraphs and not draft.paragraphs[-1].startswith("!["):
         draft.paragraphs[-1] = _END_MARK.sub("", draft.paragraphs[-1])
@@ -428,6 +438,5 @@ def render(draft: Draft, status: str = "draft") -> str:
         f"Summary: {draft.summary}",
         f"Status: {status}",
     ]
-    short = draft.slug[:40].rstrip("-")
-    body = "\n\n".join(p.replace("{short}", short) for p in draft.paragraphs)
+    body = "\n\n".join(p.replace("{short}", draft.short) for p in draft.paragraphs)
     return "\n".join(meta) + "\n\n" + body + "\n"
