@@ -6,9 +6,6 @@
 PY ?= python3
 VENV ?= $(CURDIR)/.venv
 PELICAN ?= $(VENV)/bin/pelican
-# One-shot builds: Pelican's command line, ending without Python's ~1 s of
-# clean-up at exit (plugins/buildspeed/__main__.py).
-PELICAN_BUILD ?= PYTHONPATH="$(CURDIR)/plugins" $(VENV)/bin/python -m buildspeed
 PELICANOPTS ?=
 
 BASEDIR = $(CURDIR)
@@ -65,7 +62,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 html: $(STAMP)
-	$(PELICAN_BUILD) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
