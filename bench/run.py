@@ -163,6 +163,10 @@ def plugin_times(content: Path, output: Path) -> dict:
     )
 
 
+# Handlers that do Pelican's own work sooner rather than add work.
+NOTES = {"parallel_read": "Pelican's reading, on every core (it replaces it)"}
+
+
 def plugin_table(times: dict[int, dict]) -> str:
     lines = [
         "",
@@ -170,8 +174,8 @@ def plugin_table(times: dict[int, dict]) -> str:
         "writes its pages: `bench/plugin_times.py`), share of that build "
         "(search index included):",
         "",
-        "| Plugin | N | seconds | share of build |",
-        "|---|---:|---:|---:|",
+        "| Plugin | N | seconds | share of build | note |",
+        "|---|---:|---:|---:|---|",
     ]
     for n, result in times.items():
         for name, secs in result["plugins"].items():
@@ -229,8 +233,8 @@ def run_size(n: int, work: Path, full: bool) -> list[tuple]:
     conf.write_text(VANILLA_CONF, encoding="utf-8")
     rows = []
 
-    def row(name, result, key="wall"):
-        rows.append((name, result[key], result["peak_mib"]))
+    def row(name, result, key="wall", cpu="cpu"):
+        rows.append((name, result[key], result[cpu], result["peak_mib"]))
 
     row(
         "vanilla Pelican, default theme", vanilla_build(content, work / f"o-v{n}", conf)
@@ -245,8 +249,8 @@ def run_size(n: int, work: Path, full: bool) -> list[tuple]:
         full_build(content, work / f"o-idx{n}"),
     )
     dev = rebuilds(content, work / f"o-dev{n}")
-    row("ours: dev rebuild after editing one report", dev, "edited")
-    row("ours: dev rebuild after adding one report", dev, "added")
+    row("ours: dev rebuild after editing one report", dev, "edited", "edited_cpu")
+    row("ours: dev rebuild after adding one report", dev, "added", "added_cpu")
     # A publish once an editor has added a report: a new output folder, the
     # cache/ of the earlier full build (the deploy workflow restores it).
     added = add_report(content)
@@ -284,17 +288,19 @@ def machine() -> str:
 
 def table(results: dict[int, list[tuple]]) -> str:
     lines = [
-        f"Machine: {machine()}. One run each.",
+        f"Machine: {machine()}. One run each; load average "
+        f"{os.getloadavg()[0]:.1f} at the end.  CPU: user + system seconds of "
+        "the build's processes.",
         "",
-        "| Build | N | wall (s) | × vanilla | × Hugo | peak MiB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Build | N | wall (s) | × vanilla | × Hugo | CPU (s) | peak MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for n, rows in results.items():
         vanilla, hugo = rows[0][1], rows[1][1]
         lines += [
             f"| {name} | {n:,} | {wall:.2f} | {wall / vanilla:.2f} "
-            f"| {wall / hugo:.2f} | {peak:.0f} |"
-            for name, wall, peak in rows
+            f"| {wall / hugo:.2f} | {cpu:.2f} | {peak:.0f} |"
+            for name, wall, cpu, peak in rows
         ]
     return "\n".join(lines)
 
