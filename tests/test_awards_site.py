@@ -246,10 +246,9 @@ def _summary_of_awkward_rows():
 
 @pytest.mark.parametrize("site", ["", "https://phuong.example.vn"])
 def test_open_data_files_are_what_json_and_csv_modules_write(site):
-    """The JSON writer joins strings escaped by the json module's C code and
-    the CSV one writes plain rows: the bytes must be json.dump's (indent=1,
-    not ASCII) and csv.DictWriter's, for text that needs escaping and for a
-    site without any award."""
+    """The open-data files are json.dump's (indent=1, not ASCII) and
+    csv.DictWriter's bytes, for text that needs escaping and for a site
+    without any award."""
     from awards.summary import (
         CSV_FIELDS,
         Summary,
