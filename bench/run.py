@@ -310,6 +310,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="N = 1,000 only")
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
+    ap.add_argument(
+        "--block", default="bench", help="the marked block of docs/ to write"
+    )
     args = ap.parse_args()
     sizes = [1000] if args.quick else args.sizes
     results, times = {}, {}
@@ -325,7 +328,10 @@ def main() -> None:
     text = table(results) + "\n" + (plugin_table(times) if times else "")
     print(text)
     if not args.no_write:
-        write_block("bench", "Build benchmark (`make bench`)", text)
+        title = "Build benchmark (`make bench`)"
+        if args.block != "bench":
+            title += f", `--sizes {' '.join(map(str, sizes))}`"
+        write_block(args.block, title, text)
 
 
 if __name__ == "__main__":
