@@ -182,9 +182,8 @@ def plugin_table(times: dict[int, dict]) -> str:
     ]
     for n, result in times.items():
         for name, secs in result["plugins"].items():
-            lines.append(
-                f"| {name} | {n:,} | {secs:.2f} | {secs / result['total']:.1%} |"
-            )
+            share, note = secs / result["total"], NOTES.get(name, "")
+            lines.append(f"| {name} | {n:,} | {secs:.2f} | {share:.1%} | {note} |")
     return "\n".join(lines)
 
 
