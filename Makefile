@@ -6,9 +6,6 @@
 PY ?= python3
 VENV ?= $(CURDIR)/.venv
 PELICAN ?= $(VENV)/bin/pelican
-# One-shot builds: Pelican's command line, ending without Python's ~1 s of
-# clean-up at exit (plugins/buildspeed/__main__.py).
-PELICAN_BUILD ?= PYTHONPATH="$(CURDIR)/plugins" $(VENV)/bin/python -m buildspeed
 PELICANOPTS ?=
 
 BASEDIR = $(CURDIR)
@@ -65,7 +62,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 html: $(STAMP)
-	$(PELICAN_BUILD) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
@@ -129,7 +126,8 @@ lint: $(STAMP)
 
 .PHONY: help venv html clean regenerate serve devserver publish test lint import new check rsync_upload github s3_upload
 
-# Build benchmark (docs/performance.md). QUICK=1: N = 1,000 only.
+# Build benchmark (docs/performance.md): against vanilla Pelican and Hugo
+# (Debian's hugo package). QUICK=1: N = 1,000 only.
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py $(if $(filter 1,$(QUICK)),--quick) $(BENCHOPTS)
 

@@ -1,4 +1,4 @@
-"""Run one command and print its wall time and peak memory as JSON.
+"""Run one command and print its wall time, CPU time and peak memory as JSON.
 
 A fresh process per measurement, so ``ru_maxrss`` of its children is the
 peak of exactly that command.
@@ -15,12 +15,14 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = children.ru_maxrss
     print(
         json.dumps(
             {
                 "wall": wall,
                 "peak_mib": peak_kib / 1024,
+                "cpu": children.ru_utime + children.ru_stime,
                 "returncode": result.returncode,
                 "stderr": result.stderr.decode(errors="replace")[-2000:],
             }

@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Build benchmark: vanilla Pelican vs our full build, rebuild and photos.
+"""Build benchmark: our build against vanilla Pelican and Hugo.
 
-    make bench            # N = 1,000 and 10,000
-    make bench QUICK=1    # N = 1,000 only
+    make bench                  # N = 10,000
+    make bench QUICK=1          # N = 1,000
+    make bench BENCHOPTS="--sizes 10000 50000"
 
-For each N, on one corpus from bench/gen_corpus.py (--no-native-taxonomy,
-our metadata), in one run:
-  1. vanilla Pelican 4.12, default theme (the baseline);
-  2. our full build (`make html`: all plugins, theme, search index);
-  3. our rebuild after editing one article, as the dev server does it;
-  4. a deploy once a report is added: a new output folder, the cache
-     folder of an earlier full build kept (the search index's shards);
-  5. at N = 1,000, the same with photos (--write-images): first build,
-     rebuild, and a build as the deploy workflow makes it: every photo
-     touched (a fresh clone), the photo cache of an earlier build kept.
-Medians of --repeat runs; ratios to the baseline of the same run; peak memory.
-Results are printed and written into docs/performance.md between markers.
+For each N, on one corpus from bench/gen_corpus.py (ours and vanilla
+Pelican's in Markdown, Hugo's the same reports with YAML front matter), in
+one run:
+  1. vanilla Pelican 4.12, default theme (the first baseline);
+  2. Hugo (Debian's ``hugo``), the minimal theme in bench/hugo/ (list,
+     single and term pages; the second baseline);
+  3. our full build (`make html`), no cache, without and with the search
+     index;
+  4. dev rebuilds as ``make regenerate`` makes them (one process, Pelican's
+     content cache): after editing one report, after adding one;
+  5. a publish build (publishconf.py) once a report is added, cache/ kept.
+Ratios are to both baselines of the same run; peak memory is the largest
+process's.  At N above 10,000 only 1-3 are run.  Results are printed and
+written into docs/performance.md between markers.
 """
 
 import argparse
@@ -24,7 +27,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
 
+HUGO_SITE = BENCH / "hugo"
 VANILLA_CONF = """\
 SITENAME = "Vanilla"
 PATH = "content"
@@ -48,27 +51,21 @@ SLUGIFY_SOURCE = "basename"
 """
 
 
-def corpus(folder: Path, n: int, images: bool) -> Path:
-    """Generate N reports under folder/tin-tuc with the project's registry."""
-    args = [
-        PYTHON,
-        str(BENCH / "gen_corpus.py"),
-        str(folder / "tin-tuc"),
-        str(n),
-        "--no-native-taxonomy",
-    ]
-    if images:
-        args += ["--write-images", "--image-prefix", "images"]
-    subprocess.run(args, check=True, stderr=subprocess.DEVNULL)
-    if images:  # the generator writes photos beside the reports
-        shutil.move(str(folder / "tin-tuc" / "images"), str(folder / "images"))
-    else:  # no photo files: drop the photo lines rather than time 10k warnings
-        for report in (folder / "tin-tuc").glob("*.md"):
-            text = report.read_text(encoding="utf-8")
-            kept = [line for line in text.split("\n") if not line.startswith("![")]
-            report.write_text("\n".join(kept), encoding="utf-8")
-    (folder / "data").mkdir(exist_ok=True)
-    shutil.copy(ROOT / "content/data/registry.toml", folder / "data/registry.toml")
+def corpus(folder: Path, n: int, hugo: bool = False) -> Path:
+    """N reports under folder/tin-tuc with the project's registry (or, for
+    Hugo, the same reports under folder/content), without their photo
+    lines: no photo files here, and 10,000 warnings are not what we time."""
+    reports = folder / ("content" if hugo else "tin-tuc")
+    args = [PYTHON, str(BENCH / "gen_corpus.py"), str(reports), str(n)]
+    args += ["--format", "hugo"] if hugo else ["--no-native-taxonomy"]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    for report in reports.glob("*.md"):
+        text = report.read_text(encoding="utf-8")
+        kept = [line for line in text.split("\n") if not line.startswith("![")]
+        report.write_text("\n".join(kept), encoding="utf-8")
+    if not hugo:
+        (folder / "data").mkdir(exist_ok=True)
+        shutil.copy(ROOT / "content/data/registry.toml", folder / "data")
     return folder
 
 
@@ -86,13 +83,19 @@ def measure(argv: list[str]) -> dict:
 
 
 def full_build(
-    content: Path, output: Path, cache: Path | None = None, index: bool = True
+    content: Path,
+    output: Path,
+    cache: Path | None = None,
+    index: bool = True,
+    conf: Path = ROOT / "pelicanconf.py",
 ) -> dict:
-    """`make html` into a new output folder with a new, empty cache (no
-    photo renditions, no search index from an earlier run), or ``cache``;
-    without the search index if not ``index`` (what the index costs)."""
+    """`make html` into a new output folder with a new, empty cache, or
+    ``cache``; without the search index if not ``index``."""
     cache = cache or Path(f"{output}.cache")
-    options = f"-e CACHE_PATH='\"{cache}\"'"
+    # Content problems stay warnings even with publishconf.py: the generated
+    # corpus repeats titles within a month (slugs renumbered, an error in a
+    # strict build), which is not what is timed.
+    options = f"-e CACHE_PATH='\"{cache}\"' PORTAL_STRICT=false"
     if not index:
         options += " SEARCH_INDEX=false"
     return measure(
@@ -104,6 +107,7 @@ def full_build(
             "html",
             f"INPUTDIR={content}",
             f"OUTPUTDIR={output}",
+            f"CONFFILE={conf}",
             f"VENV={Path(PYTHON).parent.parent}",
             f"PELICANOPTS={options}",
         ]
@@ -115,17 +119,30 @@ def vanilla_build(content: Path, output: Path, conf: Path) -> dict:
     return measure([pelican, str(content), "-o", str(output), "-s", str(conf), "-q"])
 
 
-def _script(name: str, content: Path, output: Path) -> dict:
-    """What a script of bench/ prints last (JSON) for a build of ``content``
-    into ``output`` with the project's settings."""
-    out = subprocess.run(
+def hugo_build(site: Path, output: Path) -> dict:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        raise SystemExit("make bench cần Hugo: apt-get install hugo")
+    return measure(
         [
-            PYTHON,
-            str(BENCH / name),
-            str(ROOT / "pelicanconf.py"),
-            str(content),
+            hugo,
+            "--quiet",
+            "--source",
+            str(HUGO_SITE),
+            "--contentDir",
+            str(site / "content"),
+            "--destination",
             str(output),
-        ],
+            "--cacheDir",
+            str(site / "hugo-cache"),
+        ]
+    )
+
+
+def _script(name: str, *args: str) -> dict:
+    """What a script of bench/ prints last (JSON)."""
+    out = subprocess.run(
+        [PYTHON, str(BENCH / name), *args],
         check=True,
         capture_output=True,
         text=True,
@@ -134,55 +151,40 @@ def _script(name: str, content: Path, output: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def rebuild(content: Path, output: Path) -> dict:
-    return _script("rebuild.py", content, output)
+def rebuilds(content: Path, output: Path) -> dict:
+    """Dev rebuilds after editing one report and adding one (rebuild.py)."""
+    conf = str(ROOT / "pelicanconf.py")
+    return _script(
+        "rebuild.py", conf, str(content), str(output), f"{output}.cache", "--no-index"
+    )
 
 
-def plugin_times(content: Path, outputs: list[Path]) -> dict:
-    """Each plugin's own time in a build into each of ``outputs``: the
-    median of its seconds and the median of its share of each build (one
-    build's shares swing with the disk, item 18 of docs/performance.md)."""
-    runs = [_script("plugin_times.py", content, output) for output in outputs]
-    return {
-        "builds": len(runs),
-        "plugins": {
-            name: (
-                statistics.median(run["plugins"][name] for run in runs),
-                statistics.median(run["plugins"][name] / run["total"] for run in runs),
-            )
-            for name in runs[0]["plugins"]
-        },
-    }
+def plugin_times(content: Path, output: Path) -> dict:
+    """Each plugin's own time in one build (plugin_times.py)."""
+    return _script(
+        "plugin_times.py", str(ROOT / "pelicanconf.py"), str(content), str(output)
+    )
 
 
 # Handlers that do Pelican's own work sooner rather than add work.
-REPLACES = {
-    "safe_markdown": "starts the Markdown workers (the conversion is Pelican's reading)"
-}
+NOTES = {"parallel_read": "Pelican's reading, on every core (it replaces it)"}
 
 
-def plugin_table(shares: dict[int, dict]) -> str:
-    builds = {result["builds"] for result in shares.values()}
+def plugin_table(times: dict[int, dict]) -> str:
     lines = [
         "",
-        "Each plugin's own time (its signal handlers, and the pages it makes "
-        "as `make html` writes them: `bench/plugin_times.py`), "
-        f"share of that build; medians of {max(builds)} builds:",
+        "Each plugin's own time (its signal handlers and its generator, which "
+        "writes its pages: `bench/plugin_times.py`), share of that build "
+        "(search index included):",
         "",
         "| Plugin | N | seconds | share of build | note |",
         "|---|---:|---:|---:|---|",
     ]
-    for n, result in shares.items():
-        for name, (secs, share) in result["plugins"].items():
-            lines.append(
-                f"| {name} | {n:,} | {secs:.2f} | {share:.1%} "
-                f"| {REPLACES.get(name, '')} |"
-            )
+    for n, result in times.items():
+        for name, secs in result["plugins"].items():
+            share, note = secs / result["total"], NOTES.get(name, "")
+            lines.append(f"| {name} | {n:,} | {secs:.2f} | {share:.1%} | {note} |")
     return "\n".join(lines)
-
-
-def median(runs: list[dict], key: str) -> float:
-    return statistics.median(r[key] for r in runs)
 
 
 def fresh(work: Path, name: str) -> Path:
@@ -209,132 +211,65 @@ def _date(report: Path) -> datetime.date:
     return datetime.date.min
 
 
-def deploy_builds(content: Path, kept: Path, work: Path, n: int, repeat: int):
-    """A build as the deploy workflow makes it once an editor has added a
-    report (the newest, a day after the others): a new output folder, the
-    cache folder of an earlier full build restored (photo renditions, the
-    search index's shards), a copy of it for each run so that each finds
-    the same."""
+def add_report(content: Path) -> Path:
+    """A copy of the last report, newer than all, under another title."""
     last = max((content / "tin-tuc").glob("*.md"))
     added = last.with_name("zz-bench-them-mot-bai.md")
-    text = last.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    title = next(line for line in lines if line.startswith("Title:"))
-    date = next(line for line in lines if line.startswith("Date:"))
+    lines = last.read_text(encoding="utf-8").splitlines()
     newest = max(_date(path) for path in (content / "tin-tuc").glob("*.md"))
-    later = f"Date: {newest + datetime.timedelta(days=1):%Y-%m-%d} 08:00"
-    text = text.replace(title, title + " (bổ sung)", 1).replace(date, later, 1)
-    added.write_text(text, encoding="utf-8")
-    runs = []
-    try:
-        for number in range(repeat):
-            cache = work / f"deploy-cache-{n}-{number}"
-            shutil.copytree(kept, cache, symlinks=True)
-            runs.append(full_build(content, fresh(work, f"o-deploy-{n}"), cache))
-    finally:
-        added.unlink()
-    return runs
+    later = newest + datetime.timedelta(days=1)
+    for number, line in enumerate(lines):
+        if line.startswith("Title:"):
+            lines[number] = line + " (bổ sung)"
+        elif line.startswith("Date:"):
+            lines[number] = f"Date: {later:%Y-%m-%d} 08:00"
+    added.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return added
 
 
-def run_size(n: int, repeat: int, work: Path, photos: bool) -> list[dict]:
-    rows = []
-    content = corpus(work / f"c{n}", n, images=False)
+def run_size(n: int, work: Path, full: bool) -> list[tuple]:
+    """The rows of one N: (build, seconds, peak MiB)."""
+    content = corpus(work / f"c{n}", n)
+    hugo_site = corpus(work / f"h{n}", n, hugo=True)
     conf = work / "vanilla.py"
     conf.write_text(VANILLA_CONF, encoding="utf-8")
-    # Alternated, not one after the other: this machine's speed drifts
-    # (vanilla moved by 7 % between two runs an hour apart).
-    base, ours, outputs, unindexed = [], [], [], []
-    for _ in range(repeat):
-        base.append(vanilla_build(content, fresh(work, f"o-vanilla-{n}"), conf))
-        outputs.append(fresh(work, f"o-ours-{n}"))
-        ours.append(full_build(content, outputs[-1]))
-        # The search plugin's share in the plugin table is the wait for
-        # its index after Pelican's pages; this is what the index costs.
-        unindexed.append(
-            full_build(content, fresh(work, f"o-noindex-{n}"), index=False)
-        )
-    re = [rebuild(content, fresh(work, f"o-re-{n}")) for _ in range(repeat)]
-    deploy = deploy_builds(content, Path(f"{outputs[0]}.cache"), work, n, repeat)
-    b = median(base, "wall")
-    rows.append(
-        ("vanilla Pelican, default theme", n, b, 1.0, max(r["peak_mib"] for r in base))
+    rows = []
+
+    def row(name, result, key="wall", cpu="cpu"):
+        rows.append((name, result[key], result[cpu], result["peak_mib"]))
+        print(json.dumps({"n": n, "row": rows[-1]}, ensure_ascii=False), flush=True)
+
+    row(
+        "vanilla Pelican, default theme", vanilla_build(content, work / f"o-v{n}", conf)
     )
-    rows.append(
-        (
-            "ours: full build, no caches",
-            n,
-            median(ours, "wall"),
-            median(ours, "wall") / b,
-            max(r["peak_mib"] for r in ours),
-        )
+    row("Hugo, minimal theme (bench/hugo)", hugo_build(hugo_site, work / f"o-h{n}"))
+    cold = work / f"o-ours{n}"
+    row("ours: full build, no cache", full_build(content, cold, index=False))
+    if not full:
+        return rows
+    row(
+        "ours: full build, no cache, with the current search index",
+        full_build(content, work / f"o-idx{n}"),
     )
-    rows.append(
-        (
-            "ours: full build without the search index",
-            n,
-            median(unindexed, "wall"),
-            median(unindexed, "wall") / b,
-            max(r["peak_mib"] for r in unindexed),
+    dev = rebuilds(content, work / f"o-dev{n}")
+    row("ours: dev rebuild after editing one report", dev, "edited", "edited_cpu")
+    row("ours: dev rebuild after adding one report", dev, "added", "added_cpu")
+    # A publish once an editor has added a report: a new output folder, the
+    # cache/ of the earlier full build (the deploy workflow restores it).
+    added = add_report(content)
+    try:
+        row(
+            "ours: publish build of one report more, cache/ kept",
+            full_build(
+                content,
+                work / f"o-pub{n}",
+                cache=Path(f"{cold}.cache"),
+                index=False,
+                conf=ROOT / "publishconf.py",
+            ),
         )
-    )
-    rows.append(
-        (
-            "ours: rebuild after editing one",
-            n,
-            median(re, "rebuild"),
-            median(re, "rebuild") / b,
-            max(r["peak_mib"] for r in re),
-        )
-    )
-    rows.append(
-        (
-            "ours: a deploy of one report more, caches kept",
-            n,
-            median(deploy, "wall"),
-            median(deploy, "wall") / b,
-            max(r["peak_mib"] for r in deploy),
-        )
-    )
-    if photos:
-        pics = corpus(work / f"p{n}", n, images=True)
-        first, kept = [], None  # kept: the first run's cache folder
-        for _ in range(repeat):
-            output = fresh(work, f"o-pics-{n}")
-            first.append(full_build(pics, output))
-            kept = kept or Path(f"{output}.cache")
-        rep = [rebuild(pics, fresh(work, f"o-pics-re-{n}")) for _ in range(repeat)]
-        clone = []
-        for _ in range(repeat):
-            for photo in (pics / "images").rglob("*.*"):
-                os.utime(photo)  # as a clone leaves them: new times
-            clone.append(full_build(pics, fresh(work, f"o-clone-{n}"), kept))
-        rows.append(
-            (
-                "ours with photos: first build",
-                n,
-                median(first, "wall"),
-                median(first, "wall") / b,
-                max(r["peak_mib"] for r in first),
-            )
-        )
-        rows.append(
-            (
-                "ours with photos: rebuild",
-                n,
-                median(rep, "rebuild"),
-                median(rep, "rebuild") / b,
-                max(r["peak_mib"] for r in rep),
-            )
-        )
-        rows.append(
-            (
-                "ours with photos: fresh clone, photo cache kept",
-                n,
-                median(clone, "wall"),
-                median(clone, "wall") / b,
-                max(r["peak_mib"] for r in clone),
-            )
-        )
+    finally:
+        added.unlink()
     return rows
 
 
@@ -354,39 +289,52 @@ def machine() -> str:
     )
 
 
-def table(rows, repeat: int) -> str:
+def table(results: dict[int, list[tuple]]) -> str:
     lines = [
-        f"Machine: {machine()}. Median of {repeat} runs.",
+        f"Machine: {machine()}. One run each; load average "
+        f"{os.getloadavg()[0]:.1f} at the end.  CPU: user + system seconds of "
+        "the build's processes.",
         "",
-        "| Build | N | wall (s) | × vanilla | peak MiB |",
-        "|---|---:|---:|---:|---:|",
+        "| Build | N | wall (s) | × vanilla | × Hugo | CPU (s) | peak MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    lines += [
-        f"| {name} | {n:,} | {wall:.2f} | {ratio:.2f} | {peak:.0f} |"
-        for name, n, wall, ratio, peak in rows
-    ]
+    for n, rows in results.items():
+        vanilla, hugo = rows[0][1], rows[1][1]
+        lines += [
+            f"| {name} | {n:,} | {wall:.2f} | {wall / vanilla:.2f} "
+            f"| {wall / hugo:.2f} | {cpu:.2f} | {peak:.0f} |"
+            for name, wall, cpu, peak in rows
+        ]
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N = 1,000 only")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
+    ap.add_argument(
+        "--block", default="bench", help="the marked block of docs/ to write"
+    )
     args = ap.parse_args()
-    sizes = [1000] if args.quick else [1000, 10000]
-    rows, shares = [], {}
+    sizes = [1000] if args.quick else args.sizes
+    results, times = {}, {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for n in sizes:
-            rows += run_size(n, args.repeat, Path(tmp), photos=(n == 1000))
-            outputs = [
-                fresh(Path(tmp), f"o-plugins-{n}-{i}") for i in range(args.repeat)
-            ]
-            shares[n] = plugin_times(Path(tmp) / f"c{n}", outputs)
-    text = table(rows, args.repeat) + "\n" + plugin_table(shares)
+            work = Path(tmp) / f"n{n}"
+            work.mkdir()
+            results[n] = run_size(n, work, full=n <= 10_000)
+            if n <= 10_000:
+                times[n] = plugin_times(work / f"c{n}", work / f"o-plugins{n}")
+            for line in table({n: results[n]}).splitlines()[4:]:
+                print(line, flush=True)
+    text = table(results) + "\n" + (plugin_table(times) if times else "")
     print(text)
     if not args.no_write:
-        write_block("bench", "Build benchmark (`make bench`)", text)
+        title = "Build benchmark (`make bench`)"
+        if args.block != "bench":
+            title += f", `--sizes {' '.join(map(str, sizes))}`"
+        write_block(args.block, title, text)
 
 
 if __name__ == "__main__":

@@ -295,24 +295,6 @@ def test_metadata_tally(value, expected):
     assert parse_metadata(value) == expected
 
 
-def test_parsing_on_every_core_gives_the_same_tallies(monkeypatch):
-    import awards
-    from awards.summary import plain_text
-
-    bodies = [
-        f"<p>Sáng ngày {n % 28 + 1}/3/2024, UBND phường họp.</p><p>{sentence}</p>"
-        for n, sentence in enumerate(
-            [c[0] for c in COUNTED] + list(NOT_COUNTED) + list(UNSURE)
-        )
-    ]
-    monkeypatch.setattr(awards, "MIN_PARALLEL", 2)
-    monkeypatch.setattr(awards, "_PARSED", {})
-    tallies = awards.parse_all(bodies, workers=2)
-    assert len(awards._PARSED) == len(set(bodies))
-    assert tallies == [parse_awards(plain_text(body)) for body in bodies]
-    assert tallies[0].collectives + tallies[0].individuals > 0
-
-
 def test_bare_text_spells_every_folded_letter_as_fold_does():
     """may_hold_award searches bare(text) instead of fold(text): every
     character of a folded match must come out of bare() as the same ASCII

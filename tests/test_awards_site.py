@@ -3,13 +3,8 @@
 import csv
 import io
 import json
-import os
 
-import awards
 import pytest
-from awards import ahead
-from awards.summary import plain_text
-from buildspeed.rebuild import text_digest
 from conftest import build, soup, warnings_logged
 
 REPORT = """Title: {title}
@@ -210,217 +205,6 @@ def test_unreadable_awards_line_fails_a_strict_build(tmp_path, make_content, cap
     )
 
 
-BODIES = [
-    f"<p>Sáng ngày 0{n}/01/2024, UBND phường tổ chức hội nghị.</p>\n"
-    f"<p>Toàn cảnh Hội nghị</p>\n<p>UBND phường khen thưởng cho 0{n} tập thể, "
-    f"{n + 1} cá nhân.</p>"
-    for n in range(1, 8)
-]
-
-
-def _number(text: str) -> int:
-    """Which of BODIES a plain text comes from (its day of January)."""
-    return int(text.split("Sáng ngày 0", 1)[1][0])
-
-
-def _parsed_where(folder):
-    """{body number: pids of the processes that parsed it}, from the spy."""
-    found = {}
-    for mark in folder.glob("parsed-*"):
-        _, pid, number = mark.name.split("-")
-        found.setdefault(int(number), set()).add(int(pid))
-    return found
-
-
-def _spy(monkeypatch, folder, wait_in_worker=None, release_on=None):
-    """parse_awards, leaving a mark of each body parsed and by which process;
-    in a forked process it first waits for ``wait_in_worker`` (an Event),
-    which the test's process sets when it parses body ``release_on``."""
-    real, me = ahead.parse_awards, os.getpid()
-
-    def spy(text):
-        number = _number(text)
-        (folder / f"parsed-{os.getpid()}-{number}").touch()
-        if wait_in_worker is not None:
-            if os.getpid() != me:
-                assert wait_in_worker.wait(20)
-            elif number == release_on:
-                wait_in_worker.set()
-        return real(text)
-
-    monkeypatch.setattr(ahead, "parse_awards", spy)
-    return real
-
-
-def _wait_for(condition, seconds=20):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-
-
-def test_bodies_read_are_parsed_ahead_in_another_process(tmp_path, monkeypatch):
-    from buildspeed.rebuild import _digest
-
-    real = _spy(monkeypatch, tmp_path)
-    text_digest.new_build()
-    text_digest.new_build()  # no digest remembered from another test
-    early = ahead.ParseAhead(batch=3)
-    for body in BODIES[:2]:
-        early.add(body)
-    assert not early._running  # fewer than a batch: nothing forked
-    for body in BODIES[2:]:
-        early.add(body)
-    # bodies 1-3 went as a batch, 4-6 as another (the first may be done
-    # and collected by now); 7 is left
-    assert early.pending == BODIES[6:]
-    _wait_for(lambda: {1, 2, 3} <= _parsed_where(tmp_path).keys())
-    parsed = early.finish()
-    expected = {_digest(b): real(plain_text(b)) for b in BODIES}
-    assert parsed == expected
-    assert expected[_digest(BODIES[0])].collectives == 1
-    where = _parsed_where(tmp_path)
-    assert sorted(where) == [1, 2, 3, 4, 5, 6, 7]
-    assert all(len(pids) == 1 for pids in where.values())  # each parsed once
-    assert os.getpid() not in where[1] | where[2] | where[3]
-    assert where[7] == {os.getpid()}  # the last, fewer than MIN_LAST: here
-    assert not early._running  # every batch collected
-    # The digests came back with the tallies: count_awards, looking each
-    # body up, does not hash those bodies again.
-    import buildspeed.rebuild
-
-    def hashed_again(text):
-        raise AssertionError("a body parsed ahead was hashed again")
-
-    monkeypatch.setattr(buildspeed.rebuild, "_digest", hashed_again)
-    assert [text_digest(b) for b in BODIES] == [_digest(b) for b in BODIES]
-
-
-def test_a_few_bodies_are_parsed_without_a_fork(tmp_path, monkeypatch):
-    """A dev rebuild reads the edited reports only: below a batch, and below
-    MIN_LAST, they are parsed in Pelican's process, with no fork."""
-    real = _spy(monkeypatch, tmp_path)
-    early = ahead.ParseAhead(batch=64)
-    for body in BODIES:
-        early.add(body)
-    assert early.finish() == {text_digest(b): real(plain_text(b)) for b in BODIES}
-    assert set().union(*_parsed_where(tmp_path).values()) == {os.getpid()}
-    assert early._claims is None  # nothing was forked
-
-
-def test_the_end_of_a_batch_is_parsed_here_while_its_process_parses_the_start(
-    tmp_path, monkeypatch
-):
-    """When the reading ends, Pelican's process parses a running batch from
-    its last body back and meets the batch's process: here that process
-    is held in body 1 until this one has reached body 3, so bodies 3-7 are
-    this process's, body 1 the batch's and body 2 either's, each parsed
-    once."""
-    import multiprocessing
-
-    held = multiprocessing.get_context("fork").Event()
-    real = _spy(monkeypatch, tmp_path, wait_in_worker=held, release_on=3)
-    early = ahead.ParseAhead(batch=7)
-    for body in BODIES:
-        early.add(body)  # one batch, 1-7
-    _wait_for(lambda: early._claims[0])  # its process holds body 1
-    parsed = early.finish()
-    assert parsed == {text_digest(b): real(plain_text(b)) for b in BODIES}
-    where = _parsed_where(tmp_path)
-    assert all(len(pids) == 1 for pids in where.values())
-    (batch,) = where[1]
-    assert batch != os.getpid()
-    assert all(where[n] == {os.getpid()} for n in range(3, 8))
-
-
-def test_the_last_bodies_get_a_process_of_their_own(tmp_path, monkeypatch):
-    """At least MIN_LAST bodies left when the reading ends are forked as one
-    more batch, whose end this process parses: both processes parse them."""
-    real = _spy(monkeypatch, tmp_path)
-    early = ahead.ParseAhead(batch=1000, last=4)
-    bodies = BODIES * 40  # the same 7 bodies: 280 to parse
-    for body in bodies:
-        early.add(body)
-    assert not early._running
-    assert early.finish() == {text_digest(b): real(plain_text(b)) for b in BODIES}
-    assert len(set().union(*_parsed_where(tmp_path).values())) == 2
-
-
-def test_a_batch_that_died_loses_no_tally(tmp_path, monkeypatch):
-    """A batch's process dies in its first body: finish() does not wait for
-    it, gives what this process parsed, and count_awards parses the rest."""
-    real, me = ahead.parse_awards, os.getpid()
-
-    def dies_in_the_batch(text):
-        if os.getpid() != me:
-            os._exit(3)
-        return real(text)
-
-    monkeypatch.setattr(ahead, "parse_awards", dies_in_the_batch)
-    early = ahead.ParseAhead(batch=7)
-    for body in BODIES:
-        early.add(body)
-    _wait_for(lambda: early._claims[0])
-    parsed = early.finish()
-    left = [b for b in BODIES if text_digest(b) not in parsed]
-    assert left == BODIES[:1]  # the body it died in
-    awards._PARSED.clear()
-    awards._PARSED.update(parsed)
-    tallies = awards.parse_all(BODIES, workers=1)
-    assert tallies == [real(plain_text(b)) for b in BODIES]
-
-
-def test_a_claim_lock_never_given_back_stops_nothing(monkeypatch):
-    """A process killed while it held the claim lock: the batches and
-    Pelican's process give up parsing ahead after LOCK_WAIT, and
-    count_awards parses whatever is left; nothing hangs, no tally is lost."""
-    import time
-
-    monkeypatch.setattr(ahead, "LOCK_WAIT", 0.2)
-    early = ahead.ParseAhead(batch=3)
-    early.add(BODIES[0])
-    early._start()  # allocates the lock and claims with one batch of 1
-    early._collect(early._running[0], block=True)
-    early._lock.acquire()  # held for good, as by a process killed holding it
-    for body in BODIES[1:]:
-        early.add(body)  # batches 2-4 and 5-7
-    started = time.monotonic()
-    parsed = early.finish()
-    assert time.monotonic() - started < 10
-    assert text_digest(BODIES[0]) in parsed
-    awards._PARSED.clear()
-    awards._PARSED.update(parsed)
-    real = ahead.parse_awards
-    assert awards.parse_all(BODIES, workers=1) == [real(plain_text(b)) for b in BODIES]
-
-
-def test_a_batch_is_an_eighth_of_the_reports_within_bounds():
-    assert ahead.batch_for(1_000) == 125
-    assert ahead.batch_for(100) == ahead.MIN_BATCH
-    assert ahead.batch_for(100_000) == ahead.BATCH
-
-
-def test_parsing_ahead_changes_nothing_in_the_site(tmp_path, make_content):
-    content = make_content(
-        {name: REPORT.format(**values) for name, values in FILES.items()}
-    )
-    build(content, tmp_path / "ahead", AWARDS_PARSE_AHEAD=1, SEARCH_INDEX=False)
-    awards._PARSED.clear()
-    build(content, tmp_path / "after", AWARDS_PARSE_AHEAD=0, SEARCH_INDEX=False)
-    files = sorted(
-        p.relative_to(tmp_path / "after") for p in (tmp_path / "after").rglob("*.*")
-    )
-    assert len(files) > 10
-    for name in files:
-        assert (tmp_path / "ahead" / name).read_bytes() == (
-            tmp_path / "after" / name
-        ).read_bytes(), name
-    data = json.loads((tmp_path / "ahead/khen-thuong/khen-thuong.json").read_text())
-    assert [a["collectives"] for a in data["articles"]] == [1, 5, 3]
-
-
 def _summary_of_awkward_rows():
     """Rows whose text needs escaping, with empty and full lists."""
     from awards.parser import Tally
@@ -462,10 +246,9 @@ def _summary_of_awkward_rows():
 
 @pytest.mark.parametrize("site", ["", "https://phuong.example.vn"])
 def test_open_data_files_are_what_json_and_csv_modules_write(site):
-    """The JSON writer joins strings escaped by the json module's C code and
-    the CSV one writes plain rows: the bytes must be json.dump's (indent=1,
-    not ASCII) and csv.DictWriter's, for text that needs escaping and for a
-    site without any award."""
+    """The open-data files are json.dump's (indent=1, not ASCII) and
+    csv.DictWriter's bytes, for text that needs escaping and for a site
+    without any award."""
     from awards.summary import (
         CSV_FIELDS,
         Summary,

@@ -6,7 +6,6 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as _string
 
 _FIGURE = re.compile(r"<figure\b.*?</figure>|<figcaption\b.*?</figcaption>", re.S)
 _BREAK = re.compile(r"</(p|li|h\d|div|blockquote|tr)>|<br\s*/?>", re.I)
@@ -107,47 +106,11 @@ def summarize(rows: list[Row], ward_order: list[tuple[str, str]]) -> Summary:
     )
 
 
-def _json(value, indent: str = "") -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=1)`` at the depth of
-    ``indent``, for the plain data the files are made of (dicts with string
-    keys, lists, strings, numbers): the json module's own indented encoder
-    is Python, ~5x slower than these joins over its C string escaping."""
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = indent + " "
-        items = [f"{inner}{_string(k)}: {_json(v, inner)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if kind is list or kind is tuple:
-        if not value:
-            return "[]"
-        inner = indent + " "
-        items = [inner + _json(v, inner) for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{indent}]"
-    return json.dumps(value)  # bool, None, float
-
-
 def write_json(summary: Summary, out, site_url: str = "") -> None:
-    """The tallies as JSON (``json.dump(..., ensure_ascii=False, indent=1)``
-    of :func:`open_data`, the same bytes), written to the text file ``out``
-    an item at a time (at 10,000 reports the text is 4 MB: never held
-    whole)."""
-    out.write("{")
-    for number, (key, value) in enumerate(open_data(summary, site_url).items()):
-        out.write(f"{',' if number else ''}\n {_string(key)}: ")
-        if type(value) is not list or not value:
-            out.write(_json(value, " "))
-            continue
-        out.write("[")
-        for n, item in enumerate(value):
-            out.write(f"{',' if n else ''}\n  {_json(item, '  ')}")
-        out.write("\n ]")
-    out.write("\n}\n")
+    """The tallies (:func:`open_data`) as indented JSON, to the text file
+    ``out``."""
+    json.dump(open_data(summary, site_url), out, ensure_ascii=False, indent=1)
+    out.write("\n")
 
 
 def _by_ward_then_newest(summary: Summary) -> list:

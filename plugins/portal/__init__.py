@@ -35,17 +35,6 @@ def _relative(settings: dict, source_path: str) -> str:
     return os.path.relpath(source_path, os.path.dirname(settings["PATH"]))
 
 
-def _new_slug(article) -> None:
-    """A renumbered report's address follows its new slug: an address
-    Pelican was told to keep (``override_*``, set by buildspeed before this
-    plugin renumbers) is made again from it, so that every report keeps its
-    address, renumbered or not, as on every other build."""
-    kept = vars(article).pop("override_url", None) is not None
-    vars(article).pop("override_save_as", None)
-    if kept:
-        article.override_url, article.override_save_as = article.url, article.save_as
-
-
 def resolve_articles(generator):
     """Give every article and draft its registry ward and topics."""
     context, settings = generator.context, generator.settings
@@ -70,7 +59,6 @@ def resolve_articles(generator):
     for article, old, first in unique_slugs(
         generator.articles + generator.drafts,
         address=lambda a: a.save_as,
-        renamed=_new_slug,
         source=lambda a: a.source_path,
         slug_in_address="{slug}" in settings["ARTICLE_SAVE_AS"]
         and "{slug}" in settings["DRAFT_SAVE_AS"],

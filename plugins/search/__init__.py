@@ -34,7 +34,6 @@ from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
-from buildspeed.parallel import worker_count
 from pagefind.service import get_executable
 from pelican import signals
 
@@ -478,7 +477,7 @@ def _index_shards(
     try:
         ready = prepare()
         while ready or jobs:
-            limit = worker_count(None) if spare is not None and spare.is_set() else 1
+            limit = (os.cpu_count() or 1) if spare is not None and spare.is_set() else 1
             if ahead and len(jobs) <= limit:  # a core for it now
                 jobs[-2][0].open()
                 ahead = False
@@ -576,8 +575,6 @@ def start_pagefind(generator):
         "bundle": bundle,
         "spare": spare,
     }
-    # Tells buildspeed to leave a core to it while it runs.
-    settings["_BACKGROUND_JOBS"] = [process.is_alive]
 
 
 def _cancel(output: str) -> None:
@@ -610,7 +607,6 @@ def finish_pagefind(pelican):
         return
     job["spare"].set()  # Pelican's pages are written: both cores to Pagefind
     job["process"].join()
-    settings.pop("_BACKGROUND_JOBS", None)
     bundle, work = job["bundle"], job["work"]
     try:
         try:

@@ -4,8 +4,6 @@
 indexes, paginated like Pelican's own tag pages; an Atom feed per ward and
 per topic.  The grouping is :mod:`taxonomy.core`; this module only hands the
 groups to Pelican.  Settings (defaults below) may change every address.
-A term's pages share all but their cards, pagination and address: that
-part is rendered once per term (:mod:`taxonomy.frames`).
 """
 
 from pelican import signals
@@ -15,17 +13,6 @@ from portal.urls import newest_first
 from vietnamese.text import capitalize_first
 
 from .core import Term, by_month, group
-from .frames import FramedTemplate
-
-# A term page's own blocks (base.html, index.html) and the names only they
-# may use: the rest of the page is rendered once per term (taxonomy.frames).
-PAGE_BLOCKS = ("seo", "listing")
-PER_PAGE = (
-    "output_file",
-    "articles_page",
-    "articles_previous_page",
-    "articles_next_page",
-)
 
 DEFAULTS = {
     "WARD_URL": "phuong/{slug}/",
@@ -43,8 +30,6 @@ DEFAULTS = {
     "TOPICS_SAVE_AS": "chu-de/index.html",
     "TOPIC_FEED_ATOM": "chu-de/{slug}/atom.xml",
     "TAXONOMY_PAGINATION": None,  # None: DEFAULT_PAGINATION
-    # Render what a term's pages share once per term (False: every page whole).
-    "TAXONOMY_FRAMES": True,
 }
 
 
@@ -114,15 +99,7 @@ class TaxonomyGenerator(Generator):
     def generate_context(self):
         pass
 
-    def _paginated(self):
-        templates = dict(self.settings.get("PAGINATED_TEMPLATES", {}))
-        per_page = setting(self.settings, "TAXONOMY_PAGINATION")
-        for name in ("ward", "year", "topic"):
-            templates.setdefault(name, per_page)
-        self.settings["PAGINATED_TEMPLATES"] = templates
-
     def generate_output(self, writer):
-        self._paginated()
         context = self.context
         for kind, key in (
             ("ward", "wards"),
@@ -130,8 +107,6 @@ class TaxonomyGenerator(Generator):
             ("topic", "topics_index"),
         ):
             template = self.get_template(kind)
-            if setting(self.settings, "TAXONOMY_FRAMES"):
-                template = FramedTemplate(template, PAGE_BLOCKS, PER_PAGE, _frame_key)
             for term in context.get(key, ()):
                 self._write_term(writer, template, kind, term)
                 if term.feed_url:
@@ -168,17 +143,12 @@ class TaxonomyGenerator(Generator):
             "blog": True,
             kind: term,
         }
-        if not isinstance(template, FramedTemplate):
-            writer.write_file(
-                term.save_as, template, self.context, url=term.url, **names
-            )
-            return
-        # Pelican's own pages and paginator, each page handed to the writer
-        # as a page of its own (paginated={}): paginating, the writer
-        # copies the whole context for every page and makes each Page
-        # three times (as itself, its neighbours' next and previous).
+        # Pelican's own Paginator and pages, each page handed to the writer
+        # with its neighbours (paginated={}: the writer paginates only the
+        # templates listed in PAGINATED_TEMPLATES, a setting of Pelican's
+        # this plugin leaves alone).
         per_page = (
-            self.settings["PAGINATED_TEMPLATES"][kind]
+            setting(self.settings, "TAXONOMY_PAGINATION")
             or self.settings["DEFAULT_PAGINATION"]
         )
         paginator = Paginator(
@@ -204,11 +174,6 @@ def neighbours(items: list) -> list[tuple]:
     """[(previous, item, next)], None past either end."""
     padded = [None, *items, None]
     return list(zip(padded, items, padded[2:], strict=False))
-
-
-def _frame_key(context) -> tuple:
-    """What a term page's frame depends on besides the shared context."""
-    return (context["term"].save_as, context.get("SITEURL"), context["localsiteurl"])
 
 
 def add_filters(generator):
