@@ -14,7 +14,8 @@ index is written either way.
 
 import logging
 import os
-import threading
+import shutil
+import tempfile
 from pathlib import Path
 
 from pelican import signals
@@ -40,7 +41,7 @@ DEFAULTS = {
     "SEARCH_STRICT": False,
 }
 
-_JOBS: dict[str, dict] = {}  # output folder -> this build's indexing thread
+_JOBS: dict[str, dict] = {}  # output folder -> this build's indexing job
 
 
 def setting(settings: dict, name: str):
@@ -77,44 +78,55 @@ def plan(articles, settings: dict) -> tuple[list[bundles.Bundle], list[tuple]]:
 
 
 def start(generator) -> None:
-    """Index in a thread while Pelican writes the pages: the work is done
-    by Pagefind's processes, so the thread only waits for them."""
+    """Start indexing the changed bundles while Pelican writes the pages:
+    Pagefind's processes do the work, this one only waits at the end."""
     settings = generator.settings
     if not setting(settings, "SEARCH_INDEX"):
         return
     planned, left_out = plan(generator.articles, settings)
-    output = Path(settings["OUTPUT_PATH"])
-    job = {"left_out": left_out, "outcome": None, "error": None}
+    cache = _cache(settings)
+    cache.mkdir(parents=True, exist_ok=True)
+    changed = [b for b in planned if bundles.kept(b, cache) is None]
+    job = {"planned": planned, "changed": changed, "left_out": left_out}
+    if changed:
+        job["scratch"] = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
+        workers = setting(settings, "SEARCH_WORKERS")
+        job["process"], job["plan"] = bundles.start(
+            changed, cache, job["scratch"], workers
+        )
+    _JOBS[str(Path(settings["OUTPUT_PATH"]))] = job
 
-    def run():
-        try:
-            job["outcome"] = bundles.write(
-                planned, output, _cache(settings), setting(settings, "SEARCH_WORKERS")
-            )
-        except Exception as error:  # reported when the build ends
-            job["error"] = error
 
-    job["thread"] = threading.Thread(target=run, name="search-index", daemon=True)
-    job["thread"].start()
-    _JOBS[str(output)] = job
+def _wait(job: dict, cache: Path) -> list[tuple[str, str]]:
+    """Wait for the indexing process; the reports Pagefind rejected."""
+    if not job["changed"]:
+        return []
+    try:
+        rejected = bundles.finish(job["process"], job["plan"], job["changed"], cache)
+    finally:
+        shutil.rmtree(job["scratch"], ignore_errors=True)
+    return [tuple(r) for name in sorted(rejected) for r in rejected[name]]
 
 
 def finish(pelican) -> None:
-    """Wait for the index, then name every report it could not take."""
+    """Wait for the index, put it in the output, and name every report it
+    could not take."""
     settings = pelican.settings
     job = _JOBS.pop(str(Path(settings["OUTPUT_PATH"])), None)
     if job is None:
         return
-    job["thread"].join()
     strict = setting(settings, "SEARCH_STRICT")
     level = logging.ERROR if strict else logging.WARNING
-    if job["error"] is not None:
-        log.log(level, "Không tạo được chỉ mục tìm kiếm: %s", job["error"])
+    cache = _cache(settings)
+    try:
+        rejected = _wait(job, cache)
+        bundles.install(job["planned"], Path(settings["OUTPUT_PATH"]), cache)
+    except Exception as error:  # the index, not the site: say why, go on
+        log.log(level, "Không tạo được chỉ mục tìm kiếm: %s", error)
         if strict:
-            raise StrictBuildFailed(1)
+            raise StrictBuildFailed(1) from None
         return
-    outcome = job["outcome"]
-    left_out = job["left_out"] + outcome.missing
+    left_out = job["left_out"] + rejected
     base = os.path.dirname(settings["PATH"])
     for source, reason in left_out:
         log.log(
@@ -124,12 +136,12 @@ def finish(pelican) -> None:
             os.path.relpath(source, base),
             reason,
         )
+    changed = sorted(b.name for b in job["changed"])
     log.info(
-        "Tìm kiếm: %d gói chỉ mục, %d lập lại (%s), %d giữ từ lần trước",
-        len(outcome.indexed) + len(outcome.kept),
-        len(outcome.indexed),
-        ", ".join(sorted(outcome.indexed)) or "không",
-        len(outcome.kept),
+        "Tìm kiếm: %d gói chỉ mục, lập lại %d (%s)",
+        len(job["planned"]),
+        len(changed),
+        ", ".join(changed) or "không gói nào",
     )
     if left_out and strict:
         raise StrictBuildFailed(len(left_out))
