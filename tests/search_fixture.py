@@ -101,9 +101,16 @@ FIRST = {
     "dang uy": "Đảng uỷ phường Nghi Hòa họp phiên thường kỳ",
     "Đảng uỷ": "Đảng uỷ phường Nghi Hòa họp phiên thường kỳ",
     "dong da": "Phường Đức Thuận đón đoàn công tác",
-    "khen thuong": "Nghi Hải tổng kết phong trào thi đua",
     "khen thưởng": "Nghi Hải tổng kết phong trào thi đua",
     "phong chay": "Nghi Hải diễn tập phòng cháy chữa cháy",
+}
+# query -> headlines it must find (without marks, "khen. Thường" is as good
+# a match as "khen thưởng"; with them, test FIRST puts the exact one first)
+FOUND = {
+    "khen thuong": {
+        "Nghi Hải tổng kết phong trào thi đua",
+        "Nam Hồng họp Ban Thường vụ",
+    },
 }
 WARD_QUERY = (
     "nghi hoa",

@@ -23,9 +23,11 @@ const TEXT = {
   reports: (n) => `${n} tin`,
 };
 // Filter names as the index has them (plugins/search/records.py), in order.
-const FILTERS = ["Phường", "Năm", "Chủ đề"];
+const FILTERS = ["Phường", "Năm", "Chủ đề"];  // WARD first
 const PAGE = 10;
 const EXCERPT = 30;
+const EXACT_POOL = 30;
+const WARD = "Phường";
 const MAX_VARIANTS = 16;
 
 const form = document.getElementById("search");
@@ -173,12 +175,14 @@ function showFilters(counts) {
   filterBox.replaceChildren(details);
 }
 
-async function main() {
+function main() {
   const root = new URL(form.dataset.root, document.baseURI);
   statusLine.textContent = TEXT.loading;
   form.hidden = false;
   let pagefind;
-  try {
+  let wards = [];
+  // What is typed while the index loads is searched once it has loaded.
+  const ready = (async () => {
     const listing = await fetch(new URL("pagefind/bundles.json", root));
     const names = (await listing.json()).bundles;
     pagefind = await import(new URL(`pagefind/${names[0]}/pagefind.js`, root).href);
@@ -186,13 +190,16 @@ async function main() {
     for (const name of names.slice(1)) {
       await pagefind.mergeIndex(new URL(`pagefind/${name}/`, root).pathname);
     }
-    showFilters(await pagefind.filters());
-  } catch (error) {
+    const counts = await pagefind.filters();
+    wards = Object.keys(counts[WARD] || {});
+    showFilters(counts);
+    if (statusLine.textContent === TEXT.loading) statusLine.textContent = "";
+    return true;
+  })().catch(() => {
     statusLine.textContent = TEXT.failed;
     hint.hidden = false;
-    return;
-  }
-  statusLine.textContent = "";
+    return false;
+  });
 
   let latest = 0;
   let hits = [];
@@ -220,6 +227,11 @@ async function main() {
       return;
     }
     statusLine.textContent = TEXT.searching;
+    if (!(await ready)) {
+      statusLine.textContent = TEXT.failed;
+      return;
+    }
+    if (mine !== latest) return;
     const filters = chosenFilters();
     const searches = await Promise.all(
       variants(words).map((v) => pagefind.search(v, { filters })),
@@ -232,7 +244,30 @@ async function main() {
       }
     }
     hits = [...best.values()].filter((r) => realMatch(r.words, words.length));
-    hits.sort((a, b) => b.score - a.score);
+    const first = new Map(hits.map((r) => [r.id, 0]));
+    // A ward named in the query: that ward's reports first.
+    for (const ward of wards) {
+      if (!` ${fold(query)} `.includes(` ${fold(ward)} `)) continue;
+      const own = { ...filters, [WARD]: { any: [ward] } };
+      const found = await Promise.all(
+        variants(words).map((v) => pagefind.search(v, { filters: own })),
+      );
+      for (const r of found.flatMap((f) => f.results)) first.set(r.id, -1);
+    }
+    hits.sort((a, b) => first.get(a.id) - first.get(b.id) || b.score - a.score);
+    // Marks in the query: of the best EXACT_POOL, those with the words
+    // exactly as typed first ("thưởng", not "Thường").
+    if (words.some((w) => fold(w) !== w)) {
+      const pool = hits.slice(0, EXACT_POOL);
+      const exact = new Set();
+      await Promise.all(pool.map(async (r) => {
+        const page = new Set((await r.data()).content.split(/\s+/).map(bare));
+        if (words.every((w) => page.has(w))) exact.add(r.id);
+      }));
+      pool.sort((a, b) => exact.has(b.id) - exact.has(a.id));
+      hits.splice(0, pool.length, ...pool);
+    }
+    if (mine !== latest) return;
     list.replaceChildren();
     shown = 0;
     hint.hidden = hits.length > 0;
