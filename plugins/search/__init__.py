@@ -1,9 +1,11 @@
 """Search: Pagefind's own indexer, one bundle per year, merged in the browser.
 
-Once the portal plugin has given every report its ward and topics, a
-thread hands each year's reports (:mod:`search.records`) to Pagefind's
-Python API, one Pagefind process per changed bundle (:mod:`search.bundles`),
-while Pelican writes the pages; the build waits for it at its end.  The
+Once the portal plugin has given every report its ward and topics, each
+report becomes a small page for Pagefind (:mod:`search.records`) and a
+separate process hands each changed year to Pagefind's Python API, one
+Pagefind process per bundle (:mod:`search.bundles`), while Pelican writes
+the site; the build waits for it at its end.  An unchanged year's bundle
+is copied from ``cache/search`` as it is.  The
 search page (``theme/static/js/search.js``) loads the bundles listed in
 ``pagefind/bundles.json`` and merges them with Pagefind's ``mergeIndex``.
 
@@ -29,8 +31,9 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "SEARCH_INDEX": True,
     # Most reports in one bundle (one Pagefind process): a larger year is
-    # split by half-year, a larger half-year by month.  ~0.15 MiB a report.
-    "SEARCH_BUNDLE_SIZE": 1500,
+    # split by half-year, a larger half-year by month.  Pagefind holds
+    # ~0.36 MiB a report (446 MiB for 1,250: bench/search_bench.py).
+    "SEARCH_BUNDLE_SIZE": 1000,
     # Bundles indexed side by side (each its own Pagefind process).
     "SEARCH_WORKERS": 2,
     # Where written bundles are kept for the next build; None: CACHE_PATH/search.
