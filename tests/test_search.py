@@ -2,7 +2,6 @@
 from build to build when its reports did not change (the browser tests in
 test_browser.py search it)."""
 
-import asyncio
 import logging
 from datetime import date
 from pathlib import Path
@@ -160,7 +159,7 @@ def test_pagefind_still_writes_filters_in_a_random_order(tmp_path):
     def index(n: int, stable: bool) -> dict:
         target = tmp_path / f"bundle-{n}-{stable}"
         job = {"site": str(site), "target": str(target), "pages": pages}
-        asyncio.run(bundles._index(job))
+        bundles._index(job)
         if stable:
             stabilise(target)
         return tree(target)

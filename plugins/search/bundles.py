@@ -1,13 +1,13 @@
 """One Pagefind bundle per year, each written by Pagefind's own indexer.
 
 A changed bundle's records are written as small HTML pages into a scratch
-folder, and a separate Python process (:func:`main`, so that Pelican's
-forked page writers never share a process with the indexer's pipes) indexes
-each with Pagefind's Python API (``PagefindIndex.add_directory``, written
-on leaving the block), one Pagefind service per bundle: no Pagefind
-process ever holds more than one bundle's pages.  (``add_html_file`` for
-each record would need no scratch files, but the API's service reads one
-reply per 0.1 s: 100 s for 1,000 reports.)
+folder, and a separate Python process (:func:`main`) runs Pagefind's
+command line on each (``pagefind --site``), ``SEARCH_WORKERS`` at a time:
+no Pagefind process ever holds more than one bundle's pages.  Not
+Pagefind's Python API: its service hung for good twice here (10,000
+reports: a service waiting for a request while Python waited for its
+reply), and it reads one reply per 0.1 s (``add_html_file`` for each of
+1,000 reports: 100 s).
 
 A written bundle is kept in ``cache/search/<name>.<key>/``, the key made of
 its pages and Pagefind's version, and copied into ``output/pagefind/<name>/``
@@ -16,16 +16,18 @@ from there instead of indexing again.  The browser merges the bundles
 listed in ``output/pagefind/bundles.json`` with Pagefind's ``mergeIndex``.
 """
 
-import asyncio
 import json
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
 
 from .stable import stabilise
 
@@ -47,63 +49,65 @@ class Bundle:
         return f"{self.name}.{self.key}"
 
 
-def _config(target: Path) -> dict:
-    """Pagefind's options for a bundle written to ``target`` (an absolute
-    path: Pagefind's default is ./pagefind, under the current folder)."""
-    return {**CONFIG, "output_path": str(target.resolve())}
+def _pagefind(site: Path, target: Path) -> tuple[int, str]:
+    """Pagefind's command line on the pages in ``site``, writing the bundle
+    to ``target``: (pages indexed, -1 if it failed; what it said)."""
+    command = [
+        str(get_executable()),
+        "--site",
+        str(site),
+        "--output-path",
+        str(target),
+        "--force-language",
+        CONFIG["force_language"],
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    said = (run.stdout + run.stderr).strip()
+    indexed = re.search(r"Indexed (\d+) pages?", said)
+    if run.returncode or not indexed:
+        return -1, said
+    return int(indexed.group(1)), said
 
 
-async def _index(job: dict) -> list[list[str]]:
+def _index(job: dict) -> list[list[str]]:
     """Index one bundle's pages into its target; [source, reason] of each
-    report Pagefind did not take."""
-    target = Path(job["target"])
-    try:
-        # Written on leaving the block, and only if nothing was raised in it.
-        async with PagefindIndex(config=_config(target)) as index:
-            done = await index.add_directory(job["site"])
-            if done["page_count"] != len(job["pages"]):
-                raise ValueError(f"{done['page_count']} of {len(job['pages'])}")
+    report Pagefind did not take (the bundle then holds the others)."""
+    site, target = Path(job["site"]), Path(job["target"])
+    count, said = _pagefind(site, target)
+    if count == len(job["pages"]):
         return []
-    except Exception:  # found again, report by report, below
-        shutil.rmtree(target, ignore_errors=True)
-    return await _one_by_one(job, target)
-
-
-async def _one_by_one(job: dict, target: Path) -> list[list[str]]:
-    """The slow way, only when a bundle failed: each report handed over on
-    its own, so that the ones Pagefind rejects are named and the rest is
-    still indexed."""
+    # The slow way, only when a bundle failed: each report on its own, so
+    # that the ones Pagefind does not take are named, then the rest.
+    shutil.rmtree(target, ignore_errors=True)
     rejected = []
-    async with PagefindIndex(config=_config(target)) as index:
-        for path, source in job["pages"]:
-            html = (Path(job["site"]) / path).read_text(encoding="utf-8")
-            url = "/" + path.removesuffix("index.html")
-            try:
-                await index.add_html_file(content=html, url=url)
-            except Exception as error:
-                reason = error.args[0] if error.args else error
-                rejected.append([source, str(reason)])
+    for path, source in job["pages"]:
+        with tempfile.TemporaryDirectory() as scratch:
+            alone = Path(scratch) / "site" / path
+            alone.parent.mkdir(parents=True)
+            shutil.copy(site / path, alone)
+            count, said = _pagefind(Path(scratch) / "site", Path(scratch) / "out")
+        if count != 1:
+            rejected.append([source, said.splitlines()[-1] if said else "?"])
+            (site / path).unlink()
+    count, said = _pagefind(site, target)
+    if count < 0:
+        raise RuntimeError(said[-1000:])
     return rejected
 
 
-async def _index_all(jobs: list[dict], workers: int) -> dict:
-    slots = asyncio.Semaphore(max(1, workers))
-    rejected = {}
-
-    async def one(job):
-        async with slots:
-            rejected[job["name"]] = await _index(job)
-            stabilise(Path(job["target"]))
-
-    await asyncio.gather(*(one(job) for job in jobs))
+def _index_and_stabilise(job: dict) -> list[list[str]]:
+    rejected = _index(job)
+    stabilise(Path(job["target"]))
     return rejected
 
 
 def main(plan_file: str) -> None:
-    """In the indexing process: index the bundles the plan lists, then
-    write what Pagefind rejected beside the plan."""
+    """In the indexing process: index the bundles the plan lists, a few at
+    a time, then write what Pagefind rejected beside the plan."""
     plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
-    rejected = asyncio.run(_index_all(plan["jobs"], plan["workers"]))
+    with ThreadPoolExecutor(max(1, plan["workers"])) as pool:
+        done = pool.map(_index_and_stabilise, plan["jobs"])
+        rejected = {job["name"]: r for job, r in zip(plan["jobs"], done, strict=True)}
     Path(plan_file).with_suffix(".done").write_text(json.dumps(rejected), "utf-8")
 
 
