@@ -264,6 +264,19 @@ def test_search_asks_no_other_host_and_breaks_no_csp(search_site, browser):
     assert [p for p in problems if "favicon" not in p] == []
 
 
+def test_without_javascript_the_search_page_leads_elsewhere(search_site, browser):
+    base, _ = search_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/tim-kiem/")
+    assert not page.locator("#search-input").is_visible()
+    main = page.locator("main")
+    assert "cần JavaScript" in main.inner_text()
+    for name in ("Phường", "Năm", "Chủ đề"):
+        assert main.get_by_role("link", name=name, exact=True).is_visible()
+    context.close()
+
+
 PAGE_TYPES = {
     "home": "/",
     "article": "/tin-tuc/2024/01/bac-hong-tong-ket-cong-tac-quoc-phong-an-ninh-nam-2023/",
