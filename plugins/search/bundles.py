@@ -131,7 +131,7 @@ def start(changed: list[Bundle], cache: Path, scratch: Path, workers: int):
                 "pages": [[path, source] for path, _, source in bundle.pages],
             }
         )
-    plan = scratch / "plan.json"
+    plan = (scratch / "plan.json").resolve()  # the process runs in plugins/
     plan.write_text(json.dumps({"jobs": jobs, "workers": workers}), "utf-8")
     plugins = str(Path(__file__).resolve().parent.parent)
     code = "import sys; from search.bundles import main; main(sys.argv[1])"

@@ -176,7 +176,8 @@ function showFilters(counts) {
 }
 
 function main() {
-  const root = new URL(form.dataset.root, document.baseURI);
+  // The site's root on this host (SITEURL may name another, e.g. www.).
+  const root = new URL(new URL(form.dataset.root, document.baseURI).pathname, location.origin);
   statusLine.textContent = TEXT.loading;
   form.hidden = false;
   let pagefind;
