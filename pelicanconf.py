@@ -90,16 +90,9 @@ ARCHIVES_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "search"]
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
-# Every report is indexed for search during the build (plugins/search:
-# Pagefind's index, written by the build itself; SEARCH_INDEXER).
+# Search (plugins/search): Pagefind's index, one bundle per year, each kept
+# in cache/search/ and indexed again only when its reports change.
 SEARCH_INDEX = True
-# The dev server keeps the first build's index: indexing again (every
-# record made again and the shards joined: 9.5 s for a rebuild at 10,000,
-# against 1.5 s) is too slow for a preview on every save.
-SEARCH_INDEX_ON_REBUILD = False
-# Each shard of the index kept in cache/search/shards (plugins/search/
-# shardcache.py): a deploy that restores cache/ indexes only changed shards.
-SEARCH_CACHE = True
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 

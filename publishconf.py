@@ -18,4 +18,5 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 
 # Content problems are errors: the build stops before writing anything.
 PORTAL_STRICT = True
+SEARCH_STRICT = True
 DELETE_OUTPUT_DIRECTORY = True

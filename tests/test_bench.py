@@ -52,7 +52,7 @@ def test_the_build_without_the_index_is_the_same_site_but_its_index(tmp_path):
     for output, index in ((with_index, True), (without, False)):
         result = bench.full_build(content, output, index=index)
         assert result["returncode"] == 0 and result["wall"] > 0
-    assert (with_index / "pagefind" / "pagefind-entry.json").exists()
+    assert (with_index / "pagefind" / "bundles.json").exists()
     assert not (without / "pagefind").exists()
     shutil.rmtree(with_index / "pagefind")
     assert assert_same_tree(with_index, without) > 30

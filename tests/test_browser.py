@@ -8,13 +8,18 @@ elsewhere these tests skip and say how to install it. Screenshots at 390 and
 
 import functools
 import http.server
+import re
 import threading
+import urllib.parse
 
 import pytest
 from conftest import ROOT, build, need, real_content_with
+from search_fixture import FIRST, FOUND, NO_MATCH, WARD_QUERY, write_fixture
 
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
+NGINX = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
+CSP = re.search(r'set \$csp "([^"]+)"', NGINX).group(1)
 
 EXTRA = {
     "tin-tuc/2024/duc-thuan.md": """Title: Phường Đức Thuận ra quân bảo đảm an toàn giao thông
@@ -47,12 +52,16 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     content = real_content_with(root, EXTRA)
     out = root / "out"
-    # Two reports per Pagefind run: the browser searches a joined index.
-    build(content, out, PHOTOS_CACHE=str(root / "cache"), SEARCH_SHARD_SIZE=2)
-    handler = functools.partial(QuietHandler, directory=str(out))
+    build(content, out, PHOTOS_CACHE=str(root / "cache"))
+    yield from serve(out)
+
+
+def serve(folder):
+    """``folder`` served on 127.0.0.1 at a free port: (base URL, folder)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", out
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", folder
     httpd.shutdown()
 
 
@@ -107,45 +116,165 @@ def test_home_to_ward_to_article_and_back(server, page):
     assert page.locator("h1").inner_text() == "Phường Nghi Hòa"
 
 
-def search(page, base, query):
-    page.goto(base + "/tim-kiem/")
-    box = page.locator("#search input")
-    box.fill(query)
-    page.wait_for_selector(".pagefind-ui__message")
-    # The message is final once the search is done; each result then loads
-    # its own fragment (a placeholder with .pagefind-ui__loading till then).
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    """The search fixture (tests/search_fixture.py: 2023 and 2024, one
+    Pagefind bundle each) built and served."""
+    root = tmp_path_factory.mktemp("search")
+    content = write_fixture(root / "content")
+    build(content, root / "out", CACHE_PATH=str(root / "cache"))
+    yield from serve(root / "out")
+
+
+def search(page, base, query, check=None):
+    """Search ``query`` on the search page (optionally ticking filter boxes
+    ``check``); the results' headlines, in order."""
+    page.goto(base + "/tim-kiem/?q=" + urllib.parse.quote(query))
+    for name, value in check or ():
+        page.wait_for_selector("#search-filters details")
+        page.locator("#search-filters details").evaluate("box => { box.open = true; }")
+        page.locator(f'input[name="{name}"][value="{value}"]').check()
     page.wait_for_function(
-        """() => !document.querySelector('.pagefind-ui__message')
-                     .textContent.startsWith('Đang')
-                 && !document.querySelector(
-                     '.pagefind-ui__results .pagefind-ui__loading')"""
+        """() => {
+            const status = document.getElementById('search-status').textContent;
+            return status && !status.startsWith('Đang')
+              && [...document.querySelectorAll('.search-hit')]
+                   .every((hit) => hit.querySelector('a'));
+        }"""
     )
-    return sorted(page.locator(".pagefind-ui__result-link").all_inner_texts())
+    return page.locator(".search-hit-title").all_inner_texts()
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("dang uy", "Nghi Hòa tổng kết công tác Quốc phòng – An ninh năm 2023"),
-        ("Đảng uỷ", "Nghi Hòa tổng kết công tác Quốc phòng – An ninh năm 2023"),
-        ("duc thuan", "Phường Đức Thuận ra quân bảo đảm an toàn giao thông"),
-        ("nghi hoa", "Nghi Hòa tổng kết công tác Quốc phòng – An ninh năm 2023"),
-        ("quoc phong", "Bắc Hồng tổng kết công tác Quốc phòng – An ninh năm 2023"),
-        ("van hoa", "Nghi Hải tổ chức hội nghị văn hóa cơ sở"),
-    ],
-)
-def test_search_with_and_without_diacritics(server, page, query, expected):
-    base, _ = server
-    assert expected in search(page, base, query)
+@pytest.mark.parametrize(("query", "first"), list(FIRST.items()))
+def test_search_finds_vietnamese_typed_with_or_without_marks(
+    search_site, page, query, first
+):
+    base, _ = search_site
+    assert search(page, base, query)[0] == first
 
 
-def test_search_ui_speaks_vietnamese(server, page):
-    base, _ = server
-    titles = search(page, base, "zzqxw")
-    assert titles == []
-    assert (
-        "Không tìm thấy tin nào" in page.locator(".pagefind-ui__message").inner_text()
+@pytest.mark.parametrize(("query", "titles"), list(FOUND.items()))
+def test_search_finds_every_spelling(search_site, page, query, titles):
+    base, _ = search_site
+    assert set(search(page, base, query)) == titles
+
+
+def test_a_wards_name_ranks_its_own_reports_first(search_site, page):
+    base, _ = search_site
+    query, own = WARD_QUERY
+    titles = search(page, base, query)
+    assert set(titles[: len(own)]) == own
+    assert "Nam Hồng học tập kinh nghiệm dân vận khéo" in titles[len(own) :]
+
+
+def test_a_query_with_no_real_match_says_so_with_a_hint(search_site, page):
+    base, _ = search_site
+    assert search(page, base, NO_MATCH) == []
+    assert page.locator("#search-status").inner_text() == (
+        f"Không tìm thấy tin nào cho “{NO_MATCH}”."
     )
+    hint = page.locator("#search-hint")
+    assert hint.is_visible()
+    assert hint.get_by_role("link", name="Phường").is_visible()
+
+
+def test_excerpts_are_the_reports_own_words(search_site, page):
+    base, _ = search_site
+    seen = 0
+    for query in [*FIRST, "phuong"]:
+        search(page, base, query)
+        hits = page.locator(".search-hit")
+        found = [
+            (hit.locator("a").get_attribute("href"), hit.locator(".search-excerpt"))
+            for hit in hits.all()
+        ]
+        excerpts = [(href, ex.inner_text()) for href, ex in found]
+        for href, excerpt in excerpts:
+            page_text = visible_text(page, base, href)
+            for piece in excerpt.strip("… ").split(". "):
+                assert piece.strip(". ") in page_text, (query, href, piece)
+            seen += 1
+    assert seen > 10
+
+
+def visible_text(page, base, href):
+    other = page.context.new_page()
+    other.goto(urllib.parse.urljoin(base + "/tim-kiem/", href))
+    text = " ".join(other.locator("main").inner_text().split())
+    other.close()
+    return text
+
+
+def test_marks_in_the_query_mark_only_those_words(search_site, page):
+    base, _ = search_site
+    search(page, base, "khen thưởng")
+    marked = page.locator(".search-excerpt mark").all_inner_texts()
+    assert marked and {m.lower().strip(".,") for m in marked} <= {"khen", "thưởng"}
+
+
+def test_the_search_page_speaks_vietnamese(search_site, page):
+    base, _ = search_site
+    search(page, base, "dang uy")
+    assert page.locator("#search-status").inner_text().startswith("Tìm thấy ")
+    assert page.locator("label[for=search-input]").inner_text() == "Từ cần tìm"
+    page.locator("#search-filters summary").click()
+    legends = page.locator("#search-filters legend").all_inner_texts()
+    assert legends == ["Phường", "Năm", "Chủ đề"]
+    years = page.locator('#search-filters input[name="Năm"]')
+    assert [y.get_attribute("value") for y in years.all()] == ["2024", "2023"]
+    assert "2024 (6 tin)" in page.locator("#search-filters").inner_text()
+    meta = page.locator(".search-hit .meta").first.inner_text()
+    assert meta == "Phường Nghi Hòa · 05/03/2024"
+
+
+def test_filters_across_years(search_site, page):
+    base, _ = search_site
+    both = search(page, base, "phuong", [("Năm", "2023"), ("Năm", "2024")])
+    only_2023 = search(page, base, "phuong", [("Năm", "2023")])
+    assert only_2023 and set(only_2023) < set(both)
+    assert "Phường Đức Thuận đón đoàn công tác" in only_2023
+    assert "Nghi Hải diễn tập phòng cháy chữa cháy" not in only_2023
+    ward = search(page, base, "phuong", [("Phường", "Nghi Hải")])
+    assert set(ward) == {
+        "Nghi Hải tổng kết phong trào thi đua",
+        "Nghi Hải diễn tập phòng cháy chữa cháy",
+    }
+
+
+def test_search_asks_no_other_host_and_breaks_no_csp(search_site, browser):
+    base, _ = search_site
+    context = browser.new_context()
+    page = context.new_page()
+    hosts, problems = set(), []
+    page.on("request", lambda r: hosts.add(urllib.parse.urlsplit(r.url).netloc))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else 0)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    # deploy/nginx.conf's policy, as a meta tag on the served page
+    policy = CSP
+    page.route(
+        "**/tim-kiem/**",
+        lambda route: route.fulfill(
+            response=route.fetch(),
+            headers={"content-security-policy": policy},
+        ),
+    )
+    assert search(page, base, "dang uy")
+    context.close()
+    assert hosts == {urllib.parse.urlsplit(base).netloc}
+    assert [p for p in problems if "favicon" not in p] == []
+
+
+def test_without_javascript_the_search_page_leads_elsewhere(search_site, browser):
+    base, _ = search_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/tim-kiem/")
+    assert not page.locator("#search-input").is_visible()
+    main = page.locator("main")
+    assert "cần JavaScript" in main.inner_text()
+    for name in ("Phường", "Năm", "Chủ đề"):
+        assert main.get_by_role("link", name=name, exact=True).is_visible()
+    context.close()
 
 
 PAGE_TYPES = {
@@ -177,8 +306,8 @@ def test_every_page_type_has_no_axe_violations(server, browser, name):
         page = context.new_page()
         page.goto(base + PAGE_TYPES[name])
         if name == "search":
-            page.locator("#search input").fill("quoc phong")
-            page.wait_for_selector(".pagefind-ui__result-link")
+            page.locator("#search-input").fill("quoc phong")
+            page.wait_for_selector(".search-hit-title a")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
