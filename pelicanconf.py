@@ -25,13 +25,12 @@ DEFAULT_LANG = "vi"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-# Listed explicitly: never rely on auto-discovery.
+# Listed explicitly: never rely on auto-discovery.  The order does not matter:
+# a plugin that needs another's work connects to a later signal.
 PLUGINS = [
     "vietnamese",
     "safe_markdown",
     "portal",
-    # search next: indexing starts as soon as the reports have their wards,
-    # topics and addresses, not after the plugins below.
     "search",
     "photos",
     "taxonomy",

@@ -1,7 +1,7 @@
 """``make devserver``: rebuild on save, reload the browser, never stop on errors.
 
-One Pelican instance builds again on every change (so the buildspeed plugin
-reuses unchanged reports and pages); livereload watches the content folder
+One Pelican instance builds again on every change (Pelican's content cache
+keeps unchanged reports); livereload watches the content folder
 and the theme, serves the output through :func:`editor.serve.site_app` (pretty
 URLs, the site's 404 page) on 127.0.0.1 and reloads the open page after each
 build.  A failed build is printed in Vietnamese and the server keeps running
