@@ -79,7 +79,9 @@ def outside(source: str, content_dir: str) -> str:
     an address on another site (``https://...``, ``//host/...``) is refused
     (the site's CSP would not show it, and its renditions cannot be made),
     and so is a path or a link leading out of the folder."""
-    if _SCHEME.match(source) or source.startswith("/") and "." in source.split("/")[1]:
+    if _SCHEME.match(source) or (
+        source.startswith("/") and "." in source.split("/")[1]
+    ):
         return "ảnh ở trang web khác: tải ảnh về, chép vào thư mục images/"
     if os.path.isabs(source) or source == ".." or source.startswith("../"):
         return "đường dẫn ảnh ra ngoài thư mục nội dung: ảnh phải nằm trong images/"

@@ -332,7 +332,7 @@ def check_folder(
                 problems, meta = check_text(
                     path, raw, kind, registry, today, timezone, max_bytes
                 )
-            except Exception as e:  # noqa: BLE001 — any failure is the file's
+            except Exception as e:  # any failure is the file's, never a traceback
                 problems = [unreadable(path, str(e) or type(e).__name__)]
             if _under(rel, layout.articles + layout.pages):
                 out += problems

@@ -6,7 +6,7 @@ runner rarely has for Vietnamese; Babel carries the CLDR data itself.
 
 import functools
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from babel.dates import format_date, format_datetime
 
@@ -96,7 +96,7 @@ def parse_date(value: str) -> datetime:
         )
     tzinfo = None
     if m["tz"]:
-        tzinfo = timezone.utc
+        tzinfo = UTC
         if m["tz"] != "Z":
             sign = -1 if m["tz"][0] == "-" else 1
             hh, mm = int(m["tz"][1:3]), int(m["tz"][-2:])
