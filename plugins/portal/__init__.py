@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "PORTAL_REGISTRY": "data/registry.toml",
     "PORTAL_STRICT": False,
-    # A report's file over this many bytes is refused (make check too).
-    "PORTAL_MAX_BYTES": checks.MAX_BYTES,
 }
 
 
@@ -71,7 +69,10 @@ def resolve_articles(generator):
     try:
         registry = load_registry(registry_path)
     except RegistryError as e:
-        report(context, Problem(str(registry_path), "registry", str(e)))
+        path = failures.editor_path(str(registry_path), settings["PATH"])
+        report(context, Problem(path, "danh mục", e.for_editor()))
+        for item in items:  # no ward or topic is known: none is shown
+            item.ward, item.topics = None, []
         stop_if_strict(context)
         return
     context["registry"] = registry
@@ -162,7 +163,6 @@ def check_content(generators):
         checks.site_today(tz),
         tz,
         layout,
-        setting(settings, "PORTAL_MAX_BYTES"),
     ):
         report(context, problem)
     failed = failures.installed()

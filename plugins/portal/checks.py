@@ -22,6 +22,8 @@ from .metadata import resolve
 from .problems import Problem
 from .registry import Registry
 
+# A content file over this many bytes is refused unread, by the build (the
+# safe_markdown reader) and by make check: a report is text, never this long.
 MAX_BYTES = 2_000_000
 MAX_TITLE = 200
 STATUSES = ("published", "draft", "hidden")
@@ -69,6 +71,18 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+class TooLarge(ValueError):
+    """A content file over :data:`MAX_BYTES`."""
+
+
+TOO_LARGE_FIX = "bỏ phần dán thừa (ảnh dán vào, bảng dài) hoặc chia thành nhiều bài"
+
+
+def too_large(size: int, max_bytes: int = MAX_BYTES) -> str:
+    """The message for a file of ``size`` bytes, over ``max_bytes``."""
+    return f"tệp quá lớn ({size / 1e6:.1f} MB, tối đa {max_bytes / 1e6:g} MB)"
+
+
 def valid_slug(slug: str) -> bool:
     """ASCII words joined by hyphens: an address that stays where it belongs."""
     return bool(_SLUG.fullmatch(slug))
@@ -111,12 +125,7 @@ def check_text(
         out.append(Problem(path, field, message, fix, error, line))
 
     if len(raw) > max_bytes:
-        add(
-            1,
-            "tệp",
-            f"tệp quá lớn ({len(raw) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:g} MB)",
-            "bỏ phần dán thừa hoặc chia thành nhiều bài",
-        )
+        add(1, "tệp", too_large(len(raw), max_bytes), TOO_LARGE_FIX)
         return out, None
     if not raw.strip():
         add(1, "tệp", "tệp trống", "viết bài hoặc xóa tệp")
@@ -299,11 +308,12 @@ def check_folder(
     timezone: tzinfo | None = None,
     layout: Layout | None = None,
     max_bytes: int = MAX_BYTES,
+    debug: bool = False,
 ) -> list[Problem]:
     """Every problem of a content folder, in file order (registry aside).
 
     Each file is read once; one that cannot be read at all is a problem
-    ("không đọc được"), never an exception.
+    ("không đọc được"), never an exception (``debug``: the exception).
     """
     layout = layout or Layout()
     label = os.path.basename(os.path.normpath(content_dir))
@@ -327,12 +337,19 @@ def check_folder(
         kind = "page" if _under(rel, layout.pages) else "article"
         if ext in CONTENT_EXTENSIONS and not _under(rel, layout.static):
             try:
+                size = os.path.getsize(full)
+                if size > max_bytes:  # never read: refused as it is
+                    raise TooLarge(too_large(size, max_bytes))
                 with open(full, "rb") as f:
-                    raw = f.read(max_bytes + 1)
+                    raw = f.read()
                 problems, meta = check_text(
                     path, raw, kind, registry, today, timezone, max_bytes
                 )
+            except TooLarge as e:
+                problems = [Problem(path, "tệp", str(e), TOO_LARGE_FIX, True, 1)]
             except Exception as e:  # any failure is the file's, never a traceback
+                if debug:
+                    raise
                 problems = [unreadable(path, str(e) or type(e).__name__)]
             if _under(rel, layout.articles + layout.pages):
                 out += problems

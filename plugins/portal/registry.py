@@ -16,6 +16,12 @@ from vietnamese.text import closest, name_key, nfc, slugify
 class RegistryError(Exception):
     """The registry file is missing or malformed; the message says how to fix it."""
 
+    def for_editor(self) -> str:
+        """The message without the file's path in front (every message
+        starts with it): the problem names the file as editors see it."""
+        text = str(self)
+        return text.split(": ", 1)[1] if ": " in text else text
+
 
 @dataclass(frozen=True)
 class Ward:

@@ -1,11 +1,13 @@
 """A Markdown reader whose output is NFC and sanitized, and whose metadata is text."""
 
 import logging
+import os
 
 from markdown import Markdown
 from markupsafe import Markup, escape
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime
+from portal.checks import MAX_BYTES, too_large
 from vietnamese import dates
 from vietnamese.text import nfc
 
@@ -87,6 +89,9 @@ class SafeMarkdownReader(MarkdownReader):
         return output
 
     def read(self, source_path):
+        size = os.path.getsize(source_path)
+        if size > MAX_BYTES:  # refused unread: the content rules name it
+            raise ValueError(too_large(size))
         self._source_path = source_path
         markdown_settings = self.settings["MARKDOWN"]
         reuse = self.settings.get("SAFE_MARKDOWN_REUSE_CONVERTER", True)
