@@ -16,11 +16,15 @@ import subprocess
 import sys
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import REGISTRY, ROOT
 from PIL import Image
+from portal import checks
+from portal.registry import load_registry
 
 GOOD = (
     "Title: Hội nghị tổng kết\nDate: 2024-03-05\nWard: Nghi Hòa\n"
@@ -424,3 +428,94 @@ def test_a_draft_is_listed_nowhere(runs):
     ]
     assert listed == []
     assert (run.output / "ban-nhap/ban-nhap/index.html").is_file()
+
+
+# --- the rules themselves (portal.checks: pure, on a file's bytes) ---------------
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def problems_of(text: str | bytes, kind="article", today=date(2024, 6, 1)):
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    registry = load_registry(REGISTRY)
+    found, _ = checks.check_text("content/a.md", raw, kind, registry, today, TZ)
+    return [str(p) for p in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (report(date="05/03/2024"), []),
+        (report(date="2024-03-05 23:30+07:00"), []),
+        (report(date="2024-02-31"), ["content/a.md:2: Date: ngày 31/02/2024 không có"]),
+        (report(date="2024/03/05"), ["content/a.md:2: Date: ngày '2024/03/05' không"]),
+        (report(extra="Ward: Bắc Hồng\n"), ["content/a.md:5: Ward: có 2 dòng Ward"]),
+        (report(extra="Slug: ../../x\n"), ["content/a.md:5: Slug: '../../x' không"]),
+        (report(extra="Status: nhap\n"), ["content/a.md:5: Status: giá trị 'nhap'"]),
+        (
+            report("A\x00B"),
+            ["content/a.md:1: Title: tiêu đề có ký tự điều khiển U+0000"],
+        ),
+        (
+            report("\u200b \u2060"),
+            ["content/a.md:1: Title: tiêu đề chỉ có ký tự không"],
+        ),
+        (report("x" * 201), ["content/a.md:1: Title: tiêu đề dài 201 ký tự"]),
+        (
+            report().encode("utf-16"),
+            ["content/a.md:1: tệp: tệp lưu bằng bảng mã UTF-16"],
+        ),
+        (b"Title: H\xf2a\n", ["content/a.md:1: tệp: không phải UTF-8 (byte 8)"]),
+        (b"a" * (checks.MAX_BYTES + 1), ["content/a.md:1: tệp: tệp quá lớn (2.0 MB"]),
+        ("Title: Giới thiệu\n\nNội dung.\n", []),  # as a page: see below
+    ],
+)
+def test_content_rules(text, expected):
+    kind = "page" if str(text).startswith("Title: Giới") else "article"
+    found = problems_of(text, kind)
+    assert len(found) == len(expected), found
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(start)
+
+
+def test_the_future_is_the_sites():
+    """A report dated the 6th, checked at 20:00 UTC on the 5th (03:00 on the
+    6th in Vietnam), is not in the future; a day later it would be."""
+    now_in_vietnam = datetime(2024, 3, 5, 20, 0, tzinfo=UTC).astimezone(TZ).date()
+    assert problems_of(report(date="2024-03-06 06:00"), today=now_in_vietnam) == []
+    future = problems_of(report(date="2024-03-07"), today=now_in_vietnam)
+    assert future == [
+        "content/a.md:2: Date: ngày 07/03/2024 ở tương lai — kiểm tra lại năm, "
+        "tháng, ngày"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("tin-tuc/2024/a.md", None),
+        ("pages/gioi-thieu.md", None),
+        ("a.md", "chuyển tệp vào content/tin-tuc/2024/"),
+        ("images/a.md", "chuyển tệp vào content/tin-tuc/2024/"),
+        ("ban-tin.docx", "make import SRC=content/ban-tin.docx"),
+        ("tin-tuc/2024/ban-tin.txt", "make import"),
+        ("extra/robots.txt", None),
+        ("images/2024/a.jpg", None),
+    ],
+)
+def test_files_in_the_wrong_place(rel, expected):
+    meta = checks.read_metadata(report(date="05/03/2024"))
+    found = checks.place(rel, "content", checks.Layout(), meta)
+    assert (found is None) == (expected is None)
+    assert found is None or expected in found.fix
+
+
+def test_a_link_out_of_the_content_folder_is_named(tmp_path):
+    content = tmp_path / "content"
+    (content / "extra").mkdir(parents=True)
+    (tmp_path / "secret").write_text("x")
+    os.symlink(tmp_path / "secret", content / "extra/secret")
+    os.symlink(content / "extra", content / "extra-again")  # stays inside: fine
+    found = checks.check_folder(str(content), None)
+    assert [p.path for p in found] == ["content/extra/secret"]
+    assert found[0].message.startswith("liên kết (symlink) trỏ ra ngoài")
