@@ -34,6 +34,7 @@ SINGLE = ("Title", "Date", "Ward", "Slug", "Status", "Summary", "Awards", "Cover
 CONTENT_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 IMPORT_EXTENSIONS = (".txt", ".docx", ".doc", ".odt", ".rtf")
 _META = re.compile(r"^(?P<key>[A-Za-z][A-Za-z_-]*)\s*:\s*(?P<value>.*)$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Characters that take no space: a title made of them is invisible.
 _INVISIBLE = re.compile(
@@ -43,27 +44,34 @@ _INVISIBLE = re.compile(
 
 @dataclass
 class Metadata:
-    """A file's header as written: ``{Key: [(value, line), ...]}`` and its body."""
+    """A file's header as written: ``{Key: [(value, line), ...]}``, and the
+    text with the line the body starts on (``body`` splits it on demand)."""
 
     fields: dict[str, list[tuple[str, int]]]
-    body: list[tuple[int, str]]
+    text: str = ""
+    body_start: int = 0
 
     def first(self, key: str) -> tuple[str, int]:
         return self.fields.get(key, [("", 1)])[0]
 
+    @property
+    def body(self) -> list[tuple[int, str]]:
+        """(line number, line) of every line after the header."""
+        lines = self.text.splitlines()[self.body_start :]
+        return [(self.body_start + n + 1, line) for n, line in enumerate(lines)]
+
 
 def read_metadata(text: str) -> Metadata:
     """The ``Key: value`` lines at the top of a Markdown file, as Pelican reads them."""
-    lines = text.splitlines()
     fields, i = {}, 0
-    while i < len(lines) and lines[i].strip():
-        m = _META.match(lines[i])
-        if not m:
+    for line in text.split("\n", 64):  # a header is short: the rest is not split
+        m = _META.match(line.rstrip("\r"))
+        if not line.strip() or not m or i == 64:
             break
         key = m["key"].strip().title()
         fields.setdefault(key, []).append((m["value"].strip(), i + 1))
         i += 1
-    return Metadata(fields, [(n + 1, lines[n]) for n in range(i, len(lines))])
+    return Metadata(fields, text, i)
 
 
 def visible(text: str) -> str:
@@ -90,6 +98,8 @@ def valid_slug(slug: str) -> bool:
 
 def control_characters(text: str) -> list[str]:
     """The control characters (NUL, ...) in a one-line value, as U+XXXX."""
+    if not _CONTROL.search(text):
+        return []
     return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc"]
 
 
@@ -135,7 +145,7 @@ def check_text(
     except ValueError as e:
         add(1, "tệp", str(e), "mở tệp và lưu lại với bảng mã UTF-8")
         return out, None
-    if unicodedata.normalize("NFC", text) != text:
+    if not unicodedata.is_normalized("NFC", text):
         n = next(
             i + 1
             for i, line in enumerate(text.splitlines())
@@ -262,15 +272,16 @@ def inside(path: str, folder: str) -> bool:
 def walk(content_dir: str) -> Iterator[tuple[str, bool]]:
     """(content-relative path, is a link) of every file and link, links not
     followed; names starting with "." and editors' backups left out."""
-    for root, dirs, files in os.walk(content_dir):
+    top = os.path.normpath(content_dir)
+    for root, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(dirs + files):
+        below = os.path.relpath(root, top).replace(os.sep, "/")
+        prefix = "" if below == "." else below + "/"
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        for name in sorted(files + links):
             if name.startswith(".") or name.endswith("~"):
                 continue
-            full = os.path.join(root, name)
-            is_link = os.path.islink(full)
-            if name in files or is_link:
-                yield os.path.relpath(full, content_dir).replace(os.sep, "/"), is_link
+            yield prefix + name, os.path.islink(os.path.join(root, name))
 
 
 def _under(rel: str, folders: tuple[str, ...]) -> bool:
