@@ -8,6 +8,7 @@ message naming the file, no traceback and no English "Could not process",
 and that nothing beside the output folder changed (canary files).
 """
 
+import logging
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import REGISTRY, ROOT
 from PIL import Image
-from portal import checks
+from portal import checks, failures
 from portal.registry import load_registry
 
 GOOD = (
@@ -388,7 +389,7 @@ def test_escaping_photo_leaves_the_folder_beside_the_output(runs):
     assert sorted(p.name for p in (run.output.parent / "x").iterdir()) == ["s.jpg"]
 
 
-_FINDING = re.compile(r"(content/[^\s:]+)(?::\d+)?: (\S+): ")
+_FINDING = re.compile(r"(content/[^\s:]+)(?::\d+)?: ([^:]+?): ")
 
 
 def errors_named(text: str) -> set[tuple[str, str]]:
@@ -519,3 +520,26 @@ def test_a_link_out_of_the_content_folder_is_named(tmp_path):
     found = checks.check_folder(str(content), None)
     assert [p.path for p in found] == ["content/extra/secret"]
     assert found[0].message.startswith("liên kết (symlink) trỏ ra ngoài")
+
+
+def test_pelicans_failures_are_kept_and_its_english_line_held_back(caplog):
+    """What Pelican logs for a file it cannot read reaches the portal (which
+    words it in Vietnamese and fails a strict build), not the editor."""
+    kept = failures.install()
+    try:
+        try:
+            raise ValueError("lý do")
+        except ValueError:
+            logging.getLogger("pelican.generators").exception(
+                "Could not process %s", "tin-tuc/a.md", exc_info=False
+            )
+        logging.getLogger("pelican.generators").error("Một lỗi khác")
+    finally:
+        failures.uninstall()
+    assert kept.files == [("tin-tuc/a.md", "lý do")]
+    assert [r.getMessage() for r in caplog.records] == ["Một lỗi khác"]
+    assert failures.installed() is None
+    problem = checks.unreadable("content/tin-tuc/a.md", "lý do")
+    assert str(problem).startswith(
+        "content/tin-tuc/a.md: tệp: không đọc được content/tin-tuc/a.md: lý do — "
+    )

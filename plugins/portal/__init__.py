@@ -173,6 +173,10 @@ def check_content(generators):
             if path not in known:
                 report(context, checks.unreadable(path, reason))
                 known.add(path)
+        for message in failed.others:  # Pelican said it already, in its words
+            context.setdefault(CONTEXT_KEY, []).append(
+                Problem("Pelican", "lỗi", message)
+            )
     stop_if_strict(context)
 
 
