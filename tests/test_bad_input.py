@@ -543,3 +543,15 @@ def test_pelicans_failures_are_kept_and_its_english_line_held_back(caplog):
     assert str(problem).startswith(
         "content/tin-tuc/a.md: tệp: không đọc được content/tin-tuc/a.md: lý do — "
     )
+
+
+def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(tmp_path):
+    content = tmp_path / "content"
+    (content / "tin-tuc").mkdir(parents=True)
+    os.symlink(content / "tin-tuc/da-xoa.md", content / "tin-tuc/a.md")  # dangling
+    (found,) = checks.check_folder(str(content), None)
+    assert found.path == "content/tin-tuc/a.md" and found.error
+    assert found.message.startswith("không đọc được content/tin-tuc/a.md: ")
+    assert "--debug" in found.fix
+    with pytest.raises(FileNotFoundError):  # --debug: the details
+        checks.check_folder(str(content), None, debug=True)

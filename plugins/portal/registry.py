@@ -6,6 +6,7 @@ content builds with its own wards.  Lookups are spelling-insensitive through
 shown.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,10 @@ def load_registry(path: Path) -> Registry:
             "(xem docs/huong-dan-bien-tap.md)"
         ) from None
     except tomllib.TOMLDecodeError as e:
+        where = re.search(r"at line (\d+), column (\d+)", str(e))
+        at = f" ở dòng {where[1]}, cột {where[2]}" if where else ""
         raise RegistryError(
-            f"{path}: tệp TOML không hợp lệ ({e}) — sửa cú pháp"
+            f"{path}: tệp TOML không hợp lệ{at} ({e}) — sửa cú pháp "
+            "(mỗi mục bắt đầu bằng [[ward]] hoặc [[topic]], chữ trong ngoặc kép)"
         ) from None
     return parse_registry(data, str(path))
