@@ -501,6 +501,8 @@ def test_the_future_is_the_sites():
         ("ban-tin.docx", "make import SRC=content/ban-tin.docx"),
         ("tin-tuc/2024/ban-tin.txt", "make import"),
         ("extra/robots.txt", None),
+        ("tin-tuc/2024/a.html", "viết lại thành tệp .md"),
+        ("extra/a.html", None),
         ("images/2024/a.jpg", None),
     ],
 )

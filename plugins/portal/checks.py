@@ -33,6 +33,8 @@ REQUIRED = {"article": ("Title", "Date", "Ward", "Topics"), "page": ("Title",)}
 SINGLE = ("Title", "Date", "Ward", "Slug", "Status", "Summary", "Awards", "Cover")
 CONTENT_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 IMPORT_EXTENSIONS = (".txt", ".docx", ".doc", ".odt", ".rtf")
+# What Pelican's other readers would read as a report, unsanitized.
+OTHER_READERS = (".html", ".htm", ".rst")
 _META = re.compile(r"^(?P<key>[A-Za-z][A-Za-z_-]*)\s*:\s*(?P<value>.*)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -303,6 +305,14 @@ def place(
             "bài viết nằm ngoài thư mục bài nên không được đăng",
             f"chuyển tệp vào {label}/{layout.articles[0]}/{year_of(meta)}/ "
             f"(hoặc {label}/{layout.pages[0]}/ nếu là trang giới thiệu)",
+        )
+    if ext in OTHER_READERS and _under(rel, layout.articles + layout.pages):
+        return Problem(
+            path,
+            "tệp",
+            f"tệp {ext} không phải bài viết Markdown (.md)",
+            "viết lại thành tệp .md theo docs/huong-dan-bien-tap.md, hoặc nhập "
+            f"bằng make import SRC={path}",
         )
     if ext in IMPORT_EXTENSIONS and not _under(rel, layout.static):
         return Problem(
