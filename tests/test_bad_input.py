@@ -90,6 +90,12 @@ def _static_link(content: Path, around: Path) -> None:
     os.symlink(around / "etc", content / "extra/etc")
 
 
+def _report_link(content: Path, around: Path) -> None:
+    """A report that is a link to a file outside the content folder."""
+    (around / "ngoai.md").write_text(report("Tin bên ngoài"), "utf-8")
+    os.symlink(around / "ngoai.md", content / "tin-tuc/2024/ngoai.md")
+
+
 def _escaping_photo(content: Path, around: Path) -> None:
     """``![x](//<folder beside the output>/x/s.jpg)``: an existing rendition
     name there must stay as it was."""
@@ -144,6 +150,12 @@ CASES = {
         "liên kết (symlink) trỏ ra ngoài",
         "extra/etc",
         absent=["extra/etc/shadow"],
+    ),
+    "lien-ket-bai": Case(
+        _report_link,
+        "liên kết (symlink) trỏ ra ngoài",
+        "tin-tuc/2024/ngoai.md",
+        absent=["tin-tuc/2024/03/tin-ben-ngoai/index.html"],
     ),
     "lien-ket-anh": Case(
         _outside_image,

@@ -59,6 +59,7 @@ def resolve_articles(generator):
     :func:`check_content`)."""
     context, settings = generator.context, generator.settings
     context.setdefault("PORTAL_STRICT", setting(settings, "PORTAL_STRICT"))
+    keep_inside(generator, "articles", "drafts", "hidden_articles")
     items = generator.articles + generator.drafts + generator.hidden_articles
     for item in generator.drafts + generator.hidden_articles:
         # Pelican writes drafts with their category, and gives none when
@@ -133,6 +134,18 @@ def showable(generator, metadata):
             metadata["slug"] = slugify(title)[:80].strip("-") or "bai-viet"
 
 
+def keep_inside(generator, *lists: str) -> None:
+    """Leave out a report or page whose file is a link out of the content
+    folder (the content rules name the link): it is never published."""
+    for name in lists:
+        items = getattr(generator, name)
+        items[:] = [i for i in items if checks.inside(i.source_path, generator.path)]
+
+
+def keep_pages_inside(generator):
+    keep_inside(generator, "pages", "hidden_pages", "draft_pages")
+
+
 def keep_static_inside(generator):
     """Only files of the content folder are published: a static file
     reached through a link that leaves it (``extra/etc -> /etc``) is
@@ -190,6 +203,7 @@ def register():
     # metadata, so a bad title or slug does not crash or drop it.
     signals.article_generator_context.connect(showable)
     signals.page_generator_context.connect(showable)
+    signals.page_generator_finalized.connect(keep_pages_inside)
     signals.static_generator_finalized.connect(keep_static_inside)
     # all_generators_finalized: every generator has read and reported; no
     # output yet.
