@@ -134,12 +134,16 @@ def showable(generator, metadata):
             metadata["slug"] = slugify(title)[:80].strip("-") or "bai-viet"
 
 
+def _source(item) -> str:
+    return item.source_path
+
+
 def keep_inside(generator, *lists: str) -> None:
     """Leave out a report or page whose file is a link out of the content
     folder (the content rules name the link): it is never published."""
     for name in lists:
         items = getattr(generator, name)
-        items[:] = [i for i in items if checks.inside(i.source_path, generator.path)]
+        items[:] = checks.keep_inside(items, generator.path, _source)
 
 
 def keep_pages_inside(generator):
@@ -150,9 +154,9 @@ def keep_static_inside(generator):
     """Only files of the content folder are published: a static file
     reached through a link that leaves it (``extra/etc -> /etc``) is
     dropped (the content rules name the link)."""
-    generator.staticfiles[:] = [
-        f for f in generator.staticfiles if checks.inside(f.source_path, generator.path)
-    ]
+    generator.staticfiles[:] = checks.keep_inside(
+        generator.staticfiles, generator.path, _source
+    )
 
 
 def check_content(generators):

@@ -269,8 +269,14 @@ class Layout:
 
 def inside(path: str, folder: str) -> bool:
     """Whether ``path`` (links followed) lies inside ``folder``."""
-    real, top = os.path.realpath(path), os.path.realpath(folder)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+    return bool(keep_inside([path], folder, str))
+
+
+def keep_inside(items: list, folder: str, path_of) -> list:
+    """The ``items`` whose file (``path_of(item)``, links followed) lies
+    inside ``folder``."""
+    top = os.path.realpath(folder).rstrip(os.sep) + os.sep
+    return [i for i in items if os.path.realpath(path_of(i)).startswith(top)]
 
 
 def walk(content_dir: str) -> Iterator[tuple[str, bool]]:
