@@ -572,3 +572,21 @@ def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(tmp_path):
     assert "--debug" in found.fix
     with pytest.raises(FileNotFoundError):  # --debug: the details
         checks.check_folder(str(content), None, debug=True)
+
+
+@pytest.mark.parametrize(
+    ("size", "error"),
+    [
+        ((4000, 3000), ""),
+        ((10000, 9000), "ảnh quá lớn"),
+        ((30000, 30000), "ảnh quá lớn"),
+    ],
+)
+def test_the_pixel_limit_reads_only_the_header(tmp_path, recwarn, size, error):
+    from photos.images import plan
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images/a.png").write_bytes(huge_png(*size))
+    photo = plan("images/a.png", str(tmp_path), {})
+    assert photo.error.startswith(error) and bool(photo.error) == bool(error)
+    assert [str(w.message) for w in recwarn] == []

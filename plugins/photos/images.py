@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -68,8 +69,12 @@ class Probe:
 def probe(path: str) -> Probe:
     """Size after EXIF orientation, from the file header only."""
     st = os.stat(path)
-    with Image.open(path) as im:
-        w, h = oriented_size(im)
+    with warnings.catch_warnings():  # over MAX_PIXELS: refused by plan(), in words
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h <= MAX_PIXELS:  # a bomb is refused on its header alone
+                w, h = oriented_size(im)
     return Probe(w, h, (st.st_mtime_ns, st.st_size))
 
 
