@@ -577,7 +577,7 @@ def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(tmp_path):
 @pytest.mark.parametrize(
     ("size", "error"),
     [
-        ((4000, 3000), ""),
+        ((400, 300), ""),
         ((10000, 9000), "ảnh quá lớn"),
         ((30000, 30000), "ảnh quá lớn"),
     ],
@@ -586,7 +586,10 @@ def test_the_pixel_limit_reads_only_the_header(tmp_path, recwarn, size, error):
     from photos.images import plan
 
     (tmp_path / "images").mkdir()
-    (tmp_path / "images/a.png").write_bytes(huge_png(*size))
+    if error:  # only a header: its size is all that may be read
+        (tmp_path / "images/a.png").write_bytes(huge_png(*size))
+    else:
+        Image.new("RGB", size).save(tmp_path / "images/a.png")
     photo = plan("images/a.png", str(tmp_path), {})
     assert photo.error.startswith(error) and bool(photo.error) == bool(error)
     assert [str(w.message) for w in recwarn] == []
