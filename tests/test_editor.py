@@ -181,12 +181,23 @@ BROKEN = {
         "sai-ward.md:3: Ward: không có phường 'Nghi Hoa' trong danh mục — có phải ý bạn là: Nghi Hòa?",
     ),
     "sai-ngay.md": (
-        GOOD.format(n=3).replace("2024-03-03", "10/01/2024"),
-        "sai-ngay.md:2: Date: ngày '10/01/2024' không đúng dạng — viết YYYY-MM-DD",
+        GOOD.format(n=3).replace("2024-03-03", "2024-02-31"),
+        "sai-ngay.md:2: Date: ngày 31/02/2024 không có — kiểm tra lại ngày và tháng",
+    ),
+    "sai-dang-ngay.md": (
+        GOOD.format(n=3).replace("2024-03-03", "hôm qua"),
+        "sai-dang-ngay.md:2: Date: ngày 'hôm qua' không đúng dạng — viết YYYY-MM-DD "
+        "hoặc DD/MM/YYYY",
     ),
     "thieu-anh.md": (
         GOOD.format(n=4) + "\n![Toàn cảnh](images/2024/khong-co.jpg)\n",
-        "thieu-anh.md:9: ảnh: không tìm thấy tệp images/2024/khong-co.jpg",
+        "thieu-anh.md:9: ảnh: images/2024/khong-co.jpg: không tìm thấy tệp ảnh",
+    ),
+    "hai-ward.md": (
+        GOOD.format(n=9).replace(
+            "Ward: Nghi Hòa\n", "Ward: Nghi Hòa\nWard: Bắc Hồng\n"
+        ),
+        "hai-ward.md:4: Ward: có 2 dòng Ward (dòng 3, 4) — giữ một dòng Ward",
     ),
     "trong.md": ("", "trong.md:1: tệp: tệp trống — viết bài hoặc xóa tệp"),
     "latin1.md": (None, "latin1.md:1: tệp: không phải UTF-8"),

@@ -10,6 +10,7 @@ from conftest import build, settings_for
 from pelican import Pelican
 from pelican.utils import get_date
 from safe_markdown.reader import SafeMarkdownReader, parse_date
+from vietnamese.dates import DateError
 
 
 def assert_same_tree(left: Path, right: Path) -> int:
@@ -55,9 +56,14 @@ def test_fast_date_parse_equals_pelicans(text):
     assert fast == get_date(text.strip()) and type(fast) is type(get_date(text.strip()))
 
 
-@pytest.mark.parametrize("text", ["10/01/2024", "2024-02-30", "2024-1-5", "hôm qua"])
-def test_other_dates_are_left_to_pelican(text):
-    assert parse_date(text) is None
+@pytest.mark.parametrize("text", ["2024-02-30", "hôm qua"])
+def test_a_date_that_is_not_one_is_refused_in_vietnamese(text):
+    with pytest.raises(DateError):  # Pelican then names the file (portal words it)
+        parse_date(text)
+
+
+def test_day_first_dates_mean_what_vietnamese_mean():
+    assert parse_date("05/03/2024") == get_date("2024-03-05")
 
 
 UNSAFE = (

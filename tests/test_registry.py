@@ -72,6 +72,32 @@ def test_resolve_reports_missing_and_unknown(registry):
             "cùng đường dẫn 'hoa'",
         ),
         ({"topic": [{"name": "X", "synonyms": "Y"}]}, "'synonyms' phải là danh sách"),
+        # [ward] instead of [[ward]]: a table, not a list of tables
+        ({"ward": {"name": "A"}}, "sửa [ward] thành [[ward]]"),
+        ({"topic": {"name": "A"}}, "sửa [topic] thành [[topic]]"),
+        (
+            {
+                "ward": [
+                    {"name": "Nghi Hòa", "town": "t", "province": "p"},
+                    {"name": "Nghi Hoà", "town": "t", "province": "p", "slug": "x"},
+                ]
+            },
+            "'Nghi Hoà' và 'Nghi Hòa' là cùng một tên",
+        ),
+        (
+            {
+                "ward": [
+                    {"name": "Thu Thủy", "town": "t", "province": "p"},
+                    {
+                        "name": "Đức",
+                        "full_name": "phường thu thuỷ",
+                        "town": "t",
+                        "province": "p",
+                    },
+                ]
+            },
+            "'Đức' và 'Thu Thủy' là cùng một tên",
+        ),
     ],
 )
 def test_bad_registry_entries_are_named(data, message):

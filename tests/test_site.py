@@ -158,7 +158,7 @@ def test_unknown_ward_warns_in_dev_builds(tmp_path, make_content, caplog):
     settings = build(content, tmp_path / "out")
     messages = warnings_logged(caplog.records, settings)
     assert messages == [
-        "content/tin-tuc/a.md: Ward: không có phường 'Nghi Hoa' trong danh mục — "
+        "content/tin-tuc/a.md:3: Ward: không có phường 'Nghi Hoa' trong danh mục — "
         "có phải ý bạn là: Nghi Hòa? sửa dòng Ward hoặc thêm vào "
         "content/data/registry.toml"
     ]
@@ -174,7 +174,7 @@ def test_strict_build_stops_before_writing(tmp_path, make_content, caplog):
     assert stopped.value.code == 1
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors[0].startswith(
-        "content/tin-tuc/a.md: Topics: không có chủ đề 'Quoc phong lung tung'"
+        "content/tin-tuc/a.md:4: Topics: không có chủ đề 'Quoc phong lung tung'"
     )
     assert not (tmp_path / "out/tin-tuc").exists()
 

@@ -1,7 +1,7 @@
 """Unit tests of the pure Vietnamese helpers."""
 
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,3 +121,52 @@ def test_other_date_forms():
     assert dates.month_year(moment) == "Tháng 1 năm 2024"
     assert dates.iso(moment) == "2024-01-10T14:30:00+07:00"
     assert dates.long_datetime(moment) == "14:30 Thứ Tư, 10/01/2024"
+
+
+# --- reading dates as editors write them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-05", datetime(2024, 3, 5)),
+        ("05/03/2024", datetime(2024, 3, 5)),  # day first, always
+        ("5/3/2024", datetime(2024, 3, 5)),
+        ("13/03/2024 08:30", datetime(2024, 3, 13, 8, 30)),
+        ("2024-03-05 14:30:15", datetime(2024, 3, 5, 14, 30, 15)),
+        ("2024-03-05T14:30", datetime(2024, 3, 5, 14, 30)),
+        ("05/03/2024 8h30", datetime(2024, 3, 5, 8, 30)),
+        (
+            "2024-03-05 14:30+07:00",
+            datetime(2024, 3, 5, 14, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        ),
+        ("05/03/2024 09:30+02:00", datetime(2024, 3, 5, 7, 30, tzinfo=UTC)),
+    ],
+)
+def test_dates_as_vietnamese_write_them(text, expected):
+    assert dates.parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2024-02-30", "ngày 30/02/2024 không có"),
+        ("31/02/2024", "ngày 31/02/2024 không có"),
+        ("31/04/2024 08:00", "ngày 31/04/2024 không có"),
+        ("2024-03-05 24:10", "giờ 24:10 không có"),
+        ("03-05-2024", "ngày '03-05-2024' không đúng dạng"),
+        ("hôm qua", "ngày 'hôm qua' không đúng dạng"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_not_a_bad_form(text, message):
+    with pytest.raises(dates.DateError) as caught:
+        dates.parse_date(text)
+    assert caught.value.message == message
+
+
+def test_the_day_is_the_sites():
+    late = dates.parse_date("2024-03-05 20:00+00:00")  # 03:00 on the 6th in Vietnam
+    assert dates.local_day(late, ZoneInfo("Asia/Ho_Chi_Minh")) == date(2024, 3, 6)
+    assert dates.local_day(datetime(2024, 3, 5, 23), ZoneInfo("UTC")) == date(
+        2024, 3, 5
+    )

@@ -132,7 +132,20 @@ def new_article(title: str, now: datetime, ward, topics, authors: str) -> str:
 
 
 def cmd_check(args) -> int:
-    findings = check.check_folder(args.content)
+    if not Path(args.content).is_dir():
+        print(f"Không thấy thư mục nội dung {args.content}", file=sys.stderr)
+        return 2
+    try:
+        findings = check.check_folder(args.content, debug=args.debug)
+    except Exception as e:
+        if args.debug:
+            raise
+        print(
+            f"Không kiểm tra được {args.content}: {e or type(e).__name__} "
+            "(chạy lại với --debug để xem chi tiết)",
+            file=sys.stderr,
+        )
+        return 1
     print(check.report(findings, args.format))
     return 1 if any(f.level == "error" for f in findings) else 0
 
@@ -154,6 +167,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("check", help="kiểm tra thư mục nội dung")
     p.add_argument("content", nargs="?", default="content")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--debug", "-v", action="store_true", help="in chi tiết khi gặp lỗi lạ"
+    )
     p.set_defaults(run=cmd_check)
     args = ap.parse_args(argv)
     return args.run(args)

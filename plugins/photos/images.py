@@ -16,7 +16,9 @@ at full size several times.  EXIF orientation is applied and no metadata
 import hashlib
 import json
 import os
+import re
 import shutil
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -26,8 +28,11 @@ from .transform import Photo, Rendition
 WIDTHS = (480, 800, 1200, 1600)
 QUALITY = {"webp": 75, "jpeg": 82}
 SUFFIX = {"webp": ".webp", "jpeg": ".jpg"}
-# Decompression bombs are refused by Pillow above this many pixels.
-Image.MAX_IMAGE_PIXELS = 80_000_000
+# Decompression bombs: a photo over this many pixels is refused from its
+# header, before it is decoded (Pillow itself only warns below twice this).
+MAX_PIXELS = 80_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 ENCODED = {"count": 0}  # renditions encoded by this process (tests read it)
 
@@ -64,15 +69,41 @@ class Probe:
 def probe(path: str) -> Probe:
     """Size after EXIF orientation, from the file header only."""
     st = os.stat(path)
-    with Image.open(path) as im:
-        w, h = oriented_size(im)
+    with warnings.catch_warnings():  # over MAX_PIXELS: refused by plan(), in words
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h <= MAX_PIXELS:  # a bomb is refused on its header alone
+                w, h = oriented_size(im)
     return Probe(w, h, (st.st_mtime_ns, st.st_size))
+
+
+def outside(source: str, content_dir: str) -> str:
+    """Why ``source`` (from :func:`source_path`) is not a photo of the
+    content folder, or "".  Photos are files of the content folder only:
+    an address on another site (``https://...``, ``//host/...``) is refused
+    (the site's CSP would not show it, and its renditions cannot be made),
+    and so is a path or a link leading out of the folder."""
+    if _SCHEME.match(source) or (
+        source.startswith("/") and "." in source.split("/")[1]
+    ):
+        return "ảnh ở trang web khác: tải ảnh về, chép vào thư mục images/"
+    if os.path.isabs(source) or source == ".." or source.startswith("../"):
+        return "đường dẫn ảnh ra ngoài thư mục nội dung: ảnh phải nằm trong images/"
+    top = os.path.realpath(content_dir)
+    real = os.path.realpath(os.path.join(top, source))
+    if not real.startswith(top.rstrip(os.sep) + os.sep):
+        return "ảnh là liên kết (symlink) ra ngoài thư mục nội dung: chép tệp thật vào"
+    return ""
 
 
 def plan(source: str, content_dir: str, cache: dict) -> Photo:
     """The renditions of ``source`` (content-relative), or why there are none."""
     if not source:
         return Photo(source=source, error="thiếu đường dẫn ảnh")
+    refused = outside(source, content_dir)
+    if refused:
+        return Photo(source=source, error=refused)
     path = os.path.join(content_dir, source)
     try:
         st = os.stat(path)
@@ -85,6 +116,16 @@ def plan(source: str, content_dir: str, cache: dict) -> Photo:
         info = probe(path)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         photo = Photo(source=source, error=f"tệp ảnh hỏng hoặc không đọc được ({e})")
+        cache[key] = photo
+        return photo
+    except Image.DecompressionBombError:
+        info = None
+    if info is None or info.width * info.height > MAX_PIXELS:
+        photo = Photo(
+            source=source,
+            error=f"ảnh quá lớn (trên {MAX_PIXELS // 1_000_000} triệu điểm ảnh): "
+            "thu nhỏ ảnh trước khi chép vào",
+        )
         cache[key] = photo
         return photo
     base, _ = os.path.splitext(source)

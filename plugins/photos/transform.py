@@ -187,7 +187,7 @@ def transform(body: str, lookup, base: str = "") -> Result:
 
     def inline(m: re.Match) -> str:
         attrs = attributes(m.group(0))
-        if "src" not in attrs or attrs["src"].startswith(("http:", "https:", "data:")):
+        if "src" not in attrs:
             return m.group(0)
         photo = lookup(attrs["src"])
         if photo.error:

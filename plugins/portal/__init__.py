@@ -2,20 +2,27 @@
 
 Every article gets ``article.ward`` (a :class:`registry.Ward`) and
 ``article.topics`` (a list of :class:`registry.Topic`) in the registry's
-spelling.  Problems are reported with the file, the field and the fix; a
-strict build (``PORTAL_STRICT = True``, set by publishconf.py) stops on them
-before anything is written.
+spelling.  Every build applies the content rules of ``make check``
+(:mod:`portal.checks`) and turns Pelican's own "Could not process" errors
+into Vietnamese problems (:mod:`portal.failures`).  Problems are reported
+with the file, the line, the field and the fix; a strict build
+(``PORTAL_STRICT = True``, set by publishconf.py) stops on them before
+anything is written, a dev build warns and still shows what it can.
 """
 
 import logging
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.log import LimitFilter
+from pelican.urlwrappers import Category
+from vietnamese.text import slugify
 
+from . import checks, failures
 from .metadata import resolve
-from .problems import Problem, report, stop_if_strict
+from .problems import CONTEXT_KEY, Problem, report, stop_if_strict
 from .registry import RegistryError, load_registry
 from .urls import newest_first, unique_slugs
 
@@ -36,28 +43,33 @@ def _relative(settings: dict, source_path: str) -> str:
 
 
 def resolve_articles(generator):
-    """Give every article and draft its registry ward and topics."""
+    """Give every article, draft and hidden article its registry ward and
+    topics (their problems are the content rules', reported once by
+    :func:`check_content`)."""
     context, settings = generator.context, generator.settings
     context.setdefault("PORTAL_STRICT", setting(settings, "PORTAL_STRICT"))
+    keep_inside(generator, "articles", "drafts", "hidden_articles")
+    items = generator.articles + generator.drafts + generator.hidden_articles
+    for item in generator.drafts + generator.hidden_articles:
+        # Pelican writes drafts with their category, and gives none when
+        # CATEGORY_SAVE_AS is empty (the portal has no category pages).
+        if not hasattr(item, "category"):
+            item.category = Category("Tin tức", settings)
     registry_path = Path(settings["PATH"]) / setting(settings, "PORTAL_REGISTRY")
     try:
         registry = load_registry(registry_path)
     except RegistryError as e:
-        report(context, Problem(str(registry_path), "registry", str(e)))
+        path = failures.editor_path(str(registry_path), settings["PATH"])
+        report(context, Problem(path, "danh mục", e.for_editor()))
+        for item in items:  # no ward or topic is known: none is shown
+            item.ward, item.topics = None, []
         stop_if_strict(context)
         return
     context["registry"] = registry
-    folder = os.path.basename(os.path.normpath(settings["PATH"]))
-    for article in generator.articles + generator.drafts:
-        # "content/tin-tuc/a.md", as editors see it; Pelican already knows
-        # the part below the content folder (relpath is slow at 10,000).
-        path = f"{folder}/{article.relative_source_path}"
-        ward, topics, problems = resolve(path, article.metadata, registry)
-        article.ward, article.topics = ward, topics
-        for problem in problems:
-            report(context, problem)
+    for article in items:
+        article.ward, article.topics, _ = resolve("", article.metadata, registry)
     for article, old, first in unique_slugs(
-        generator.articles + generator.drafts,
+        items,
         address=lambda a: a.save_as,
         source=lambda a: a.source_path,
         slug_in_address="{slug}" in settings["ARTICLE_SAVE_AS"]
@@ -85,14 +97,92 @@ def total_order(pelican):
 def show_problems_again(generator):
     """Pelican hides any warning it has already logged in this process, so
     the dev server's next build would hide a problem the editor has not
-    fixed yet.  Each build starts with a clean slate."""
+    fixed yet.  Each build starts with a clean slate, and a fresh record of
+    the files Pelican fails on."""
     LimitFilter._raised_messages.clear()
+    failures.install()
 
 
-def check_strict(generators):
-    """Stop a strict build on content errors, before any page is written."""
-    if generators:
-        stop_if_strict(generators[0].context)
+def showable(generator, metadata):
+    """What a dev build needs to show a report whose title or slug breaks
+    the rules (the rules report it; a strict build stops): control
+    characters out of the title, and an address made of ASCII words that
+    stays inside the output folder."""
+    title, slug = metadata.get("title"), metadata.get("slug")
+    if isinstance(title, str) and checks.control_characters(title):
+        metadata["title"] = title = "".join(
+            c for c in title if not checks.control_characters(c)
+        )
+    if isinstance(slug, str) and not checks.valid_slug(slug):
+        metadata["slug"] = slugify(slug)[:80].strip("-") or "bai-viet"
+    elif isinstance(title, str) and not slug:
+        if not checks.visible(title):
+            metadata["slug"] = "khong-tieu-de"
+        elif len(title) > checks.MAX_TITLE:
+            metadata["slug"] = slugify(title)[:80].strip("-") or "bai-viet"
+
+
+def _source(item) -> str:
+    return item.source_path
+
+
+def keep_inside(generator, *lists: str) -> None:
+    """Leave out a report or page whose file is a link out of the content
+    folder (the content rules name the link): it is never published."""
+    for name in lists:
+        items = getattr(generator, name)
+        items[:] = checks.keep_inside(items, generator.path, _source)
+
+
+def keep_pages_inside(generator):
+    keep_inside(generator, "pages", "hidden_pages", "draft_pages")
+
+
+def keep_static_inside(generator):
+    """Only files of the content folder are published: a static file
+    reached through a link that leaves it (``extra/etc -> /etc``) is
+    dropped (the content rules name the link)."""
+    generator.staticfiles[:] = checks.keep_inside(
+        generator.staticfiles, generator.path, _source
+    )
+
+
+def check_content(generators):
+    """Apply the content rules of ``make check``, report the files Pelican
+    could not read, and stop a strict build on any error, before any page
+    is written."""
+    if not generators:
+        return
+    context, settings = generators[0].context, generators[0].settings
+    context.setdefault("PORTAL_STRICT", setting(settings, "PORTAL_STRICT"))
+    content_dir = settings["PATH"]
+    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    layout = checks.Layout(
+        tuple(settings["ARTICLE_PATHS"]),
+        tuple(settings["PAGE_PATHS"]),
+        tuple(settings["STATIC_PATHS"]),
+    )
+    for problem in checks.check_folder(
+        content_dir,
+        context.get("registry"),
+        checks.site_today(tz),
+        tz,
+        layout,
+    ):
+        report(context, problem)
+    failed = failures.installed()
+    if failed is not None:
+        known = {p.path for p in context.get(CONTEXT_KEY, []) if p.error}
+        for source, reason in failed.files:
+            path = failures.editor_path(source, content_dir)
+            if path not in known:
+                report(context, checks.unreadable(path, reason))
+                known.add(path)
+        for message in failed.others:  # Pelican said it already, in its words
+            context.setdefault(CONTEXT_KEY, []).append(
+                Problem("Pelican", "lỗi", message)
+            )
+    stop_if_strict(context)
 
 
 def register():
@@ -101,5 +191,13 @@ def register():
     # pretaxonomy: articles are read and sorted into published and drafts but
     # not yet grouped, so later plugins group the canonical wards and topics.
     signals.article_generator_pretaxonomy.connect(resolve_articles)
-    # all_generators_finalized: every generator has reported; no output yet.
-    signals.all_generators_finalized.connect(check_strict)
+    # context: before Pelican makes the article (and its address) of the
+    # metadata, so a bad title or slug does not crash or drop it.
+    signals.article_generator_context.connect(showable)
+    signals.page_generator_context.connect(showable)
+    signals.page_generator_finalized.connect(keep_pages_inside)
+    signals.static_generator_finalized.connect(keep_static_inside)
+    # all_generators_finalized: every generator has read and reported; no
+    # output yet.
+    signals.all_generators_finalized.connect(check_content)
+    signals.finalized.connect(failures.uninstall)

@@ -31,6 +31,8 @@ def resolve(
     problems = []
     ward = None
     raw_ward = metadata.get("ward")
+    if isinstance(raw_ward, list):  # two Ward lines: the first (make check says)
+        raw_ward = raw_ward[0] if raw_ward else None
     if not raw_ward or not str(raw_ward).strip():
         problems.append(
             Problem(path, "Ward", "thiếu tên phường", "thêm dòng 'Ward: <tên phường>'")

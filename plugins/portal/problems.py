@@ -20,9 +20,11 @@ class Problem:
     message: str
     fix: str = ""
     error: bool = True
+    line: int = 0  # 0: the file as a whole
 
     def __str__(self):
-        text = f"{self.path}: {self.field}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}"
         return f"{text} — {self.fix}" if self.fix else text
 
 

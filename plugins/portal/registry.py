@@ -6,6 +6,7 @@ content builds with its own wards.  Lookups are spelling-insensitive through
 shown.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,12 @@ from vietnamese.text import closest, name_key, nfc, slugify
 
 class RegistryError(Exception):
     """The registry file is missing or malformed; the message says how to fix it."""
+
+    def for_editor(self) -> str:
+        """The message without the file's path in front (every message
+        starts with it): the problem names the file as editors see it."""
+        text = str(self)
+        return text.split(": ", 1)[1] if ": " in text else text
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,22 @@ def _text(entry: dict, key: str, where: str, required: bool = True) -> str:
     return nfc(value.strip())
 
 
+def _entries(data: dict, kind: str, source: str) -> list[dict]:
+    """The ``[[kind]]`` tables; ``[kind]`` (one pair of brackets) is the
+    usual slip and is named as such."""
+    entries = data.get(kind, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RegistryError(
+            f"{source}: mục '{kind}' phải viết [[{kind}]] (hai cặp ngoặc vuông) "
+            f"ở đầu mỗi mục — sửa [{kind}] thành [[{kind}]]"
+        )
+    return entries
+
+
 def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
     """Build a :class:`Registry` from parsed TOML, checking every entry."""
     wards = []
-    for i, entry in enumerate(data.get("ward", []), 1):
+    for i, entry in enumerate(_entries(data, "ward", source), 1):
         where = f"{source}: [[ward]] thứ {i}"
         name = _text(entry, "name", where)
         wards.append(
@@ -96,7 +115,7 @@ def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
             )
         )
     topics = []
-    for i, entry in enumerate(data.get("topic", []), 1):
+    for i, entry in enumerate(_entries(data, "topic", source), 1):
         where = f"{source}: [[topic]] thứ {i}"
         name = _text(entry, "name", where)
         synonyms = entry.get("synonyms", [])
@@ -112,10 +131,25 @@ def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
                 description=_text(entry, "description", where, False),
             )
         )
+    _check_variants(source, wards)
     registry = Registry(wards, topics)
     _check_unique(source, "ward", [w.slug for w in wards], [w.name for w in wards])
     _check_unique(source, "topic", [t.slug for t in topics], [t.name for t in topics])
     return registry
+
+
+def _check_variants(source, wards):
+    """Two wards whose names differ only in spelling ("Nghi Hòa", "Nghi
+    Hoà") are one ward written twice, never two wards."""
+    seen = {}
+    for ward in wards:
+        for name in dict.fromkeys((ward.name, ward.full_name)):
+            first = seen.setdefault(name_key(name), ward)
+            if first is not ward:
+                raise RegistryError(
+                    f"{source}: [[ward]] '{ward.name}' và '{first.name}' là cùng "
+                    "một tên (chỉ khác cách viết dấu hoặc chữ hoa) — xóa mục thừa"
+                )
 
 
 def _check_unique(source, kind, slugs, names):
@@ -140,7 +174,10 @@ def load_registry(path: Path) -> Registry:
             "(xem docs/huong-dan-bien-tap.md)"
         ) from None
     except tomllib.TOMLDecodeError as e:
+        where = re.search(r"at line (\d+), column (\d+)", str(e))
+        at = f" ở dòng {where[1]}, cột {where[2]}" if where else ""
         raise RegistryError(
-            f"{path}: tệp TOML không hợp lệ ({e}) — sửa cú pháp"
+            f"{path}: tệp TOML không hợp lệ{at} ({e}) — sửa cú pháp "
+            "(mỗi mục bắt đầu bằng [[ward]] hoặc [[topic]], chữ trong ngoặc kép)"
         ) from None
     return parse_registry(data, str(path))

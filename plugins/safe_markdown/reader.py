@@ -1,33 +1,22 @@
 """A Markdown reader whose output is NFC and sanitized, and whose metadata is text."""
 
-import re
+import os
 
 from markupsafe import Markup, escape
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
+from portal.checks import MAX_BYTES, too_large
+from vietnamese import dates
 from vietnamese.text import nfc
 
 from .sanitize import sanitize
 
-# The date forms editors are told to write; anything else goes to Pelican's
-# dateutil-based parser, which gives the same value, only ~30x slower.
-_DATE_FORMS = {
-    re.compile(r"\d{4}-\d{2}-\d{2}"): "%Y-%m-%d",
-    re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"): "%Y-%m-%d %H:%M",
-    re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"): "%Y-%m-%d %H:%M:%S",
-}
 
-
-def parse_date(value: str) -> SafeDatetime | None:
-    """The naive datetime for a ``YYYY-MM-DD[ HH:MM[:SS]]`` string, else None."""
-    value = value.strip()
-    for pattern, form in _DATE_FORMS.items():
-        if pattern.fullmatch(value):
-            try:
-                return SafeDatetime.strptime(value, form)
-            except ValueError:
-                return None  # let Pelican's parser word the error
-    return None
+def parse_date(value: str) -> SafeDatetime:
+    """The date an editor wrote (:func:`vietnamese.dates.parse_date`: the one
+    rule ``make check`` applies too), as Pelican's own date type."""
+    moment = dates.parse_date(value)
+    return SafeDatetime.combine(moment.date(), moment.timetz())
 
 
 def _nfc_value(value):
@@ -53,13 +42,16 @@ class SafeMarkdownReader(MarkdownReader):
             # alike (``|striptags``) without ever interpreting editor HTML.
             return Markup(escape(value))
         if name == "date" and isinstance(value, str):
-            date = parse_date(value)
-            if date is not None:
-                return date
+            return parse_date(value)  # DateError: Pelican reports the file
         return super().process_metadata(name, value)
 
     def read(self, source_path):
         """Pelican's reading, then the body made NFC and sanitized (what
-        Pelican's content cache keeps, so a cached body is a clean one)."""
+        Pelican's content cache keeps, so a cached body is a clean one).
+        A file over the size limit is refused unread: the content rules
+        name it."""
+        size = os.path.getsize(source_path)
+        if size > MAX_BYTES:
+            raise ValueError(too_large(size))
         content, metadata = super().read(source_path)
         return sanitize(nfc(content)), metadata
