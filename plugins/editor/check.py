@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 from awards.parser import parse_awards, parse_metadata
 from photos.images import source_path
-from portal.metadata import resolve
+from portal.history import file_issues
+from portal.metadata import dated, resolve
 from portal.registry import RegistryError, load_registry
 from safe_markdown.sanitize import ALLOWED_TAGS
 from vietnamese.text import slugify
@@ -141,7 +142,9 @@ def check_file(path, rel, content_dir, registry, today, is_page=False):
         and (meta.get("Ward") or meta.get("Topics"))
     ):
         md = {k.lower(): v for k, (v, _) in meta.items()}
-        _, _, problems = resolve(rel, md, registry)
+        ward, _, problems = resolve(rel, md, registry)
+        if ward is not None and when is not None:  # the ward on the report's date
+            problems += dated(rel, ward, when.date(), registry)[2]
         for p in problems:
             if p.field == "Ward" and "Ward" not in meta:
                 continue
@@ -229,6 +232,10 @@ def check_folder(content_dir, today: date | None = None) -> list[Finding]:
                 "sửa tệp danh mục theo thông báo",
             )
         )
+    findings += [
+        Finding(f"{label}/data/registry.toml", line, key, message, fix)
+        for line, key, message, fix in file_issues(content_dir / "data/registry.toml")
+    ]
     slugs = {}
     for folder, is_page in (("tin-tuc", False), ("pages", True)):
         for path in sorted((content_dir / folder).rglob("*.md")):

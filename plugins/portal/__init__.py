@@ -2,7 +2,10 @@
 
 Every article gets ``article.ward`` (a :class:`registry.Ward`) and
 ``article.topics`` (a list of :class:`registry.Topic`) in the registry's
-spelling.  Problems are reported with the file, the field and the fix; a
+spelling.  The ward is the one named, as it was on the report's date:
+``article.ward_parent`` is its parent unit on that date and
+``article.ward_since`` what it has become since (:class:`history.Since`,
+or None).  Problems are reported with the file, the field and the fix; a
 strict build (``PORTAL_STRICT = True``, set by publishconf.py) stops on them
 before anything is written.
 """
@@ -14,7 +17,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.log import LimitFilter
 
-from .metadata import resolve
+from .history import file_issues
+from .metadata import dated, resolve
 from .problems import Problem, report, stop_if_strict
 from .registry import RegistryError, load_registry
 from .urls import newest_first, unique_slugs
@@ -58,6 +62,9 @@ def resolve_articles(generator):
         stop_if_strict(context)
         return
     context["registry"] = registry
+    for line, key, message, fix in file_issues(registry_path):
+        where = f"{_relative(settings, str(registry_path))}:{line}"
+        report(context, Problem(where, key, message, fix))
     folder = os.path.basename(os.path.normpath(settings["PATH"]))
     for article in generator.articles + generator.drafts:
         # "content/tin-tuc/a.md", as editors see it; Pelican already knows
@@ -65,6 +72,12 @@ def resolve_articles(generator):
         path = f"{folder}/{article.relative_source_path}"
         ward, topics, problems = resolve(path, article.metadata, registry)
         article.ward, article.topics = ward, topics
+        article.ward_parent, article.ward_since = None, None
+        if ward is not None:
+            article.ward_parent, article.ward_since, more = dated(
+                path, ward, article.date.date(), registry
+            )
+            problems += more
         for problem in problems:
             report(context, problem)
     for article, old, first in unique_slugs(
