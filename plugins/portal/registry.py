@@ -130,7 +130,7 @@ def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
             Ward(
                 name=name,
                 full_name=_text(entry, "full_name", where, False) or f"phường {name}",
-                town=town or history.last_parent or "",
+                town=history.last_parent or town,
                 province=_text(entry, "province", where),
                 slug=_text(entry, "slug", where, False) or slugify(name),
                 history=history,
