@@ -225,6 +225,12 @@ def test_registry_issues(old, new, key, words):
     assert words in found[0].message
 
 
+def test_successors_not_a_list():
+    found = _issues(REGISTRY.replace('successors = ["Bình An"]', "successors = 5"))
+    assert [i.key for i in found] == ["successors", "ended"]
+    assert "danh sách" in found[0].message
+
+
 def test_circular_successors_are_found():
     text = REGISTRY + '\n[[ward]]\nname = "X"\ntown = "t"\nprovince = "p"\n'
     text = text.replace(

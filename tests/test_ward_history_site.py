@@ -285,6 +285,9 @@ def test_check_registry_history(tmp_path, old, new, expected):
     assert any(line.startswith(expected) for line in result.stdout.splitlines()), (
         result.stdout
     )
+    # the build reports the same problem; a strict build stops on it
+    with pytest.raises(StrictBuildFailed):
+        build(content, tmp_path / "out", PORTAL_STRICT=True)
 
 
 def test_fixture_passes_check(tmp_path):

@@ -196,6 +196,13 @@ def parse_history(entry: dict, town: str = "") -> tuple[History, list[dict]]:
         successors = [successors]
     if not isinstance(successors, list):
         successors = []
+        issues.append(
+            dict(
+                key="successors",
+                message="'successors' phải là danh sách tên phường",
+                fix='viết successors = ["<tên phường>"]',
+            )
+        )
     change = nfc(str(entry.get("change", "")).strip())
     if change and change not in CHANGES:
         issues.append(
