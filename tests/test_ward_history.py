@@ -181,6 +181,21 @@ def test_changed_since(registry, ward, day, kind, units, since):
         assert [u.name for u in found.units] == units
 
 
+def test_changed_since_through_a_chain(registry):
+    text = REGISTRY.replace(
+        'created_basis = "VD-3/NQ"\n',
+        'created_basis = "VD-3/NQ"\nended = 2025-07-01\nended_basis = "VD-2/NQ"\n'
+        'successors = ["Cửa Lò"]\n',
+    )
+    chained = parse_registry(tomllib.loads(text))
+    found = history.changed_since(
+        chained.ward("Hòa Bình"), date(2024, 1, 10), chained.ward
+    )
+    assert (found.kind, found.day) == ("đổi tên", date(2024, 6, 1))
+    assert [u.name for u in found.units] == ["Bình An"]
+    assert [u.name for u in found.now] == ["Cửa Lò"]
+
+
 def test_parent_change_since():
     data = tomllib.loads(REGISTRY.replace("ended = 2025-07-01\n", "", 1))
     data["ward"][0].pop("successors")

@@ -316,6 +316,8 @@ class Since:
     day: date
     kind: str  # "parent", or one of CHANGES
     units: tuple = field(default=())  # registry wards, or parent names (str)
+    # where a chain of changes leads today, when not ``units`` themselves
+    now: tuple = field(default=())
 
 
 def changed_since(ward, day: date, lookup: Callable[[str], object]) -> Since | None:
@@ -323,12 +325,18 @@ def changed_since(ward, day: date, lookup: Callable[[str], object]) -> Since | N
     has ceased to exist, else its parent unit when that has changed."""
     history = ward.history
     if history.ended is not None and day < history.ended:
-        units = [
+        direct = [lookup(s) or s for s in history.successors]
+        now = [
             lookup(s) or s
             for s in current_units(ward.name, _successors_via(lookup))
             if name_key(s) != name_key(ward.name)
         ]
-        return Since(history.ended, history.change or "sáp nhập", tuple(units))
+        return Since(
+            history.ended,
+            history.change or "sáp nhập",
+            tuple(direct),
+            tuple(now) if now != direct else (),
+        )
     then, timeline = history.parent_on(day), history.timeline
     last = timeline[-1] if timeline else None
     if then and last and last.parent != then and last.start is not None:
