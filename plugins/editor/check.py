@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from awards.parser import parse_awards, parse_metadata
 from photos.images import plan, source_path
 from portal import checks
+from portal.history import file_issues
 from portal.problems import Problem
 from portal.registry import RegistryError, load_registry
 from safe_markdown.sanitize import ALLOWED_TAGS
@@ -131,6 +132,12 @@ def check_folder(
     except RegistryError as e:
         registry, path = None, f"{label}/data/registry.toml"
         findings.append(Finding.of(Problem(path, "danh mục", e.for_editor())))
+    findings += [
+        Finding.of(
+            Problem(f"{label}/data/registry.toml", key, message, fix, True, line)
+        )
+        for line, key, message, fix in file_issues(content_dir / "data/registry.toml")
+    ]
     today = today or checks.site_today(SITE_TZ)
     problems = checks.check_folder(
         str(content_dir), registry, today, SITE_TZ, layout, debug=debug

@@ -8,6 +8,10 @@ into Vietnamese problems (:mod:`portal.failures`).  Problems are reported
 with the file, the line, the field and the fix; a strict build
 (``PORTAL_STRICT = True``, set by publishconf.py) stops on them before
 anything is written, a dev build warns and still shows what it can.
+The ward is the one named, as it was on the report's date:
+``article.ward_parent`` is its parent unit on that date and
+``article.ward_since`` what it has become since (:class:`history.Since`,
+or None).
 """
 
 import logging
@@ -21,7 +25,8 @@ from pelican.urlwrappers import Category
 from vietnamese.text import slugify
 
 from . import checks, failures
-from .metadata import resolve
+from .history import file_issues
+from .metadata import dated, resolve
 from .problems import CONTEXT_KEY, Problem, report, stop_if_strict
 from .registry import RegistryError, load_registry
 from .urls import newest_first, unique_slugs
@@ -68,6 +73,11 @@ def resolve_articles(generator):
     context["registry"] = registry
     for article in items:
         article.ward, article.topics, _ = resolve("", article.metadata, registry)
+        article.ward_parent, article.ward_since = None, None
+        if article.ward is not None:  # its problems are the content rules'
+            article.ward_parent, article.ward_since, _ = dated(
+                "", article.ward, article.date.date(), registry
+            )
     for article, old, first in unique_slugs(
         items,
         address=lambda a: a.save_as,
@@ -162,6 +172,10 @@ def check_content(generators):
         tuple(settings["PAGE_PATHS"]),
         tuple(settings["STATIC_PATHS"]),
     )
+    registry_path = Path(content_dir) / setting(settings, "PORTAL_REGISTRY")
+    for line, key, message, fix in file_issues(registry_path):
+        where = failures.editor_path(str(registry_path), content_dir)
+        report(context, Problem(where, key, message, fix, True, line))
     for problem in checks.check_folder(
         content_dir,
         context.get("registry"),

@@ -18,7 +18,7 @@ from datetime import date, datetime, tzinfo
 from vietnamese.dates import DateError, local_day, parse_date
 from vietnamese.text import slugify
 
-from .metadata import resolve
+from .metadata import dated, resolve
 from .problems import Problem
 from .registry import Registry
 
@@ -198,7 +198,15 @@ def check_text(
         )
     if kind == "article" and registry is not None:
         values = {k.lower(): v[0][0] for k, v in meta.fields.items()}
-        for p in resolve(path, values, registry)[2]:
+        ward, _, problems = resolve(path, values, registry)
+        if ward is not None:  # the ward must exist on the report's date
+            try:
+                day = parse_date(meta.first("Date")[0]).date()
+            except DateError:
+                day = None  # said by the date rule
+            if day is not None:
+                problems += dated(path, ward, day, registry)[2]
+        for p in problems:
             if p.field in meta.fields:  # a missing field is said above
                 add(meta.first(p.field)[1], p.field, p.message, p.fix, p.error)
     return out, meta

@@ -1,5 +1,8 @@
 """Resolve an article's Ward and Topics against the registry."""
 
+from datetime import date
+
+from .history import Since, changed_since, date_problem
 from .problems import Problem
 from .registry import Registry, Topic, Ward
 
@@ -74,3 +77,16 @@ def resolve(
             topics.append(topic)
         start = end
     return ward, topics, problems
+
+
+def dated(
+    path: str, ward: Ward, day: date, registry: Registry
+) -> tuple[str, Since | None, list[Problem]]:
+    """The ward's parent unit on ``day`` (a report's date), what the ward has
+    become since, and a problem when the ward did not exist on that day
+    (with its successor or the fix suggested)."""
+    problems = []
+    found = date_problem(ward, day, registry.ward)
+    if found is not None:
+        problems.append(Problem(path, "Ward", *found))
+    return ward.parent_on(day), changed_since(ward, day, registry.ward), problems

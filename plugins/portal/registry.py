@@ -13,6 +13,8 @@ from pathlib import Path
 
 from vietnamese.text import closest, name_key, nfc, slugify
 
+from .history import NO_HISTORY, History, current_units, parse_history, predecessors
+
 
 class RegistryError(Exception):
     """The registry file is missing or malformed; the message says how to fix it."""
@@ -31,9 +33,23 @@ class Ward:
     town: str
     province: str
     slug: str
+    # Its parent units over time, creation, end and successors (history.py).
+    history: History = field(default=NO_HISTORY, compare=False, repr=False)
 
     def __str__(self):
         return self.name
+
+    def parent_on(self, day) -> str:
+        """The unit the ward belonged to on ``day`` (``town`` if unrecorded)."""
+        return self.history.parent_on(day) or self.town
+
+    def exists_on(self, day) -> bool:
+        return self.history.exists_on(day)
+
+    @property
+    def former(self) -> bool:
+        """The ward has ceased to exist (merged, renamed or dissolved)."""
+        return self.history.ended is not None
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,27 @@ class Registry:
     def topic(self, value: str) -> Topic | None:
         """The topic called ``value`` or one of its synonyms, or None."""
         return self._topics.get(name_key(value))
+
+    def successors(self, ward: Ward) -> list[Ward]:
+        """The wards ``ward`` directly became (merged into, renamed to)."""
+        found = (self.ward(s) for s in ward.history.successors)
+        return [w for w in found if w is not None]
+
+    def current(self, ward: Ward) -> list[Ward]:
+        """The wards that exist today where ``ward`` was (itself if it does)."""
+        names = current_units(ward.name, self._successors_of)
+        return [w for w in map(self.ward, names) if w is not None]
+
+    def predecessors(self, ward: Ward) -> list[Ward]:
+        """Every ward whose successors lead to ``ward``, direct ones first."""
+        names = predecessors(
+            ward.name, self._successors_of, [w.name for w in self.wards]
+        )
+        return [w for w in map(self.ward, names) if w is not None]
+
+    def _successors_of(self, name: str) -> tuple[str, ...]:
+        ward = self.ward(name)
+        return ward.history.successors if ward is not None else ()
 
     def ward_suggestions(self, value: str) -> list[str]:
         return closest(value, [w.name for w in self.wards])
@@ -105,13 +142,17 @@ def parse_registry(data: dict, source: str = "registry.toml") -> Registry:
     for i, entry in enumerate(_entries(data, "ward", source), 1):
         where = f"{source}: [[ward]] thứ {i}"
         name = _text(entry, "name", where)
+        # With dated parent units ([[ward.parent]]) "town" may be left out.
+        town = _text(entry, "town", where, required="parent" not in entry)
+        history, _ = parse_history(entry, town)  # problems: history.issues
         wards.append(
             Ward(
                 name=name,
                 full_name=_text(entry, "full_name", where, False) or f"phường {name}",
-                town=_text(entry, "town", where),
+                town=history.last_parent or town,
                 province=_text(entry, "province", where),
                 slug=_text(entry, "slug", where, False) or slugify(name),
+                history=history,
             )
         )
     topics = []

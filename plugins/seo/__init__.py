@@ -59,7 +59,9 @@ class SeoGenerator(Generator):
         entries += [(f"{site}/{p.url}", _date(p)) for p in ctx.get("pages", [])]
         for key in ("wards", "years", "topics_index"):
             for term in ctx.get(key, ()):
-                entries.append((f"{site}/{term.url}", _date(term.articles[0])))
+                # a successor ward's page may have no report of its own yet
+                day = _date(term.articles[0]) if term.articles else newest
+                entries.append((f"{site}/{term.url}", day))
         for author, written in ctx.get("authors", ()):
             entries.append((f"{site}/{author.url}", max(map(_date, written))))
         for name in ("WARDS_URL", "YEARS_URL", "TOPICS_URL", "AWARDS_URL"):

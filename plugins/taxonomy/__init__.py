@@ -13,6 +13,7 @@ from portal.urls import newest_first
 from vietnamese.text import capitalize_first
 
 from .core import Term, by_month, group
+from .lineage import by_current_unit, with_lineage
 
 DEFAULTS = {
     "WARD_URL": "phuong/{slug}/",
@@ -65,6 +66,9 @@ def build_terms(generator):
     ward_terms = {
         w: _term(settings, "ward", w.name, w.slug, w, arts) for w, arts in wards.items()
     }
+    ward_terms = with_lineage(
+        ward_terms, registry, lambda w: _term(settings, "ward", w.name, w.slug, w, [])
+    )
     for term in ward_terms.values():
         term.feed_title = capitalize_first(term.obj.full_name)
     year_terms = {
@@ -88,6 +92,9 @@ def build_terms(generator):
     context["all_wards"] = [
         (w, ward_terms.get(w)) for w in (registry.wards if registry else [])
     ]
+    # /phuong/ by the unit each ward belongs to today (taxonomy.lineage).
+    context["wards_by_unit"] = by_current_unit(registry, ward_terms) if registry else []
+    context["ward_term_of"] = {w.slug: term for w, term in ward_terms.items()}
     context["WARDS_URL"] = setting(settings, "WARDS_URL")
     context["YEARS_URL"] = setting(settings, "YEARS_URL")
     context["TOPICS_URL"] = setting(settings, "TOPICS_URL")
