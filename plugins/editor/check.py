@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from awards.parser import parse_awards, parse_metadata
+from office.checks import check_office_content
 from photos.images import source_path
 from portal.metadata import resolve
 from portal.registry import RegistryError, load_registry
@@ -250,6 +251,7 @@ def check_folder(content_dir, today: date | None = None) -> list[Finding]:
                     f"đổi tiêu đề hoặc thêm dòng 'Slug: {slug}-2'",
                 )
             )
+    findings += [Finding(**vars(f)) for f in check_office_content(content_dir)]
     findings.sort(key=lambda f: (f.level != "error", f.path, f.line))
     return findings
 
