@@ -67,7 +67,7 @@ class OfficeGenerator(Generator):
                     content_class=content_class,
                     context=self.context,
                 )
-            except Exception as e:  # noqa: BLE001 - reported with the file
+            except Exception as e:  # reported with the file, never a traceback
                 self._problem(name, "tệp", f"không đọc được ({e})", "sửa tệp", "error")
                 continue
             if item.status == "published":
@@ -139,9 +139,9 @@ class OfficeGenerator(Generator):
             doc.issuer = nfc(str(meta["issuer"]).strip())
             doc.doc_type = document_type(meta["type"])
             doc.pdf_source = Path(doc.source_path).parent / str(meta["file"]).strip()
-            doc.pdf_size = doc.pdf_source.stat().st_size
+            doc.pdf_size = file_size(doc.pdf_source.stat().st_size)
             if "slug" not in meta:
-                doc.slug = slugify(doc.number) or doc.slug
+                doc.slug = slugify(doc.number.replace("/", " ")) or doc.slug
         self._place(items, "DOCUMENT")
         for doc in items:
             name = slugify(doc.pdf_source.stem) or "van-ban"
@@ -272,6 +272,15 @@ class OfficeGenerator(Generator):
         self._write_announcements(writer)
         self._write_documents(writer)
         self._write_contacts(writer)
+
+
+def file_size(size: int) -> str:
+    """ "69 byte", "12 KB", "1,2 MB": a download's size as readers write it."""
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
 def _date_of(value):

@@ -4,7 +4,7 @@ filter pages (pure functions on plain values)."""
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from vietnamese.text import name_key, slugify
+from vietnamese.text import fold, name_key, slugify
 
 
 def expiry(value, tz) -> datetime | None:
@@ -63,4 +63,4 @@ def facets(documents: list, kind: str, value, url: str, save_as: str) -> list[Fa
     found = list(groups.values())
     if kind == "year":
         return sorted(found, key=lambda f: f.name, reverse=True)
-    return sorted(found, key=lambda f: name_key(f.name))
+    return sorted(found, key=lambda f: (fold(f.name), f.name))
