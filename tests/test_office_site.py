@@ -5,7 +5,8 @@ from the settings, and the errors that stop a strict build."""
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import build, soup
+from pelican.settings import read_settings
+from conftest import ROOT, build, soup
 from editor.check import check_folder
 from office_fixtures import DOCUMENTS, OFFICE, PDF, office_content
 from portal.problems import StrictBuildFailed
@@ -51,10 +52,6 @@ def test_the_header_and_footer_say_whose_portal_it_is(site):
 
 
 def test_the_shipped_settings_use_only_marked_examples():
-    from pelican.settings import read_settings
-
-    from conftest import ROOT
-
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     for name in (
         "OFFICE_AGENCY",
