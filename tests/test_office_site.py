@@ -5,10 +5,10 @@ from the settings, and the errors that stop a strict build."""
 import xml.etree.ElementTree as ET
 
 import pytest
-from pelican.settings import read_settings
 from conftest import ROOT, build, soup
 from editor.check import check_folder
 from office_fixtures import DOCUMENTS, OFFICE, PDF, office_content
+from pelican.settings import read_settings
 from portal.problems import StrictBuildFailed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
