@@ -5,7 +5,7 @@ from the settings, and the errors that stop a strict build."""
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import ROOT, build, soup
+from conftest import CONTENT, ROOT, build, soup
 from editor.check import check_folder
 from office_fixtures import DOCUMENTS, OFFICE, PDF, office_content
 from pelican.settings import read_settings
@@ -227,3 +227,13 @@ def test_the_404_page_has_a_search_box_and_the_main_links(site):
     links = [a.get_text() for a in page.select(".not-found-links a")]
     assert links[:2] == ["Về trang chủ", "Tin theo phường"]
     assert {"Thông báo", "Văn bản", "Liên hệ"} <= set(links)
+
+
+def test_without_announcements_or_documents_no_empty_feed_is_written(tmp_path):
+    out = tmp_path / "out"
+    build(CONTENT, out, PHOTOS_CACHE=str(tmp_path / "cache"))
+    assert "Chưa có thông báo nào." in (out / "thong-bao/index.html").read_text()
+    assert "Chưa có văn bản nào." in (out / "van-ban/index.html").read_text()
+    assert not (out / "thong-bao/atom.xml").exists()
+    assert not (out / "van-ban/atom.xml").exists()
+    assert "atom.xml" not in (out / "index.html").read_text().split("site-footer")[1]

@@ -198,6 +198,11 @@ class OfficeGenerator(Generator):
             "CONTACTS_URL",
         ):
             self.context[f"OFFICE_{name}"] = self.opt(f"OFFICE_{name}")
+        # a feed is written (and linked) only when it has items
+        if not announcements:
+            self.context["OFFICE_ANNOUNCEMENTS_FEED"] = ""
+        if not documents:
+            self.context["OFFICE_DOCUMENTS_FEED"] = ""
 
     # --- writing ---------------------------------------------------------
     def _write(self, writer, save_as, template, url, **names):
@@ -212,7 +217,9 @@ class OfficeGenerator(Generator):
         )
 
     def _write_feed(self, writer, items, path, title):
-        if path:
+        # No empty feed: its date would be the build's, and two builds of
+        # the same content must give the same bytes.
+        if path and items:
             writer.write_feed(items, self.context, path, url=path, feed_title=title)
 
     def _write_announcements(self, writer):
