@@ -208,6 +208,13 @@ def test_a_published_article_has_plain_share_links(tmp_path):
     assert not page.select('script[src*="facebook"], script[src*="zalo"]')
     footer = page.select_one(".site-footer")
     assert footer.find("a", string="Nhận tất cả tin mới (RSS)")
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    for path in (
+        "van-ban/2024/12-kh-ubnd/",
+        "van-ban/loai/ke-hoach/",
+        "lien-he/nghi-hoa/",
+    ):
+        assert f"<loc>https://tin.example.vn/{path}</loc>" in sitemap
 
 
 def test_the_awards_page_has_one_chart_per_year_and_no_empty_unsplit_column(site):

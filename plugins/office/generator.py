@@ -198,6 +198,9 @@ class OfficeGenerator(Generator):
             "CONTACTS_URL",
         ):
             self.context[f"OFFICE_{name}"] = self.opt(f"OFFICE_{name}")
+        self.context.setdefault("sitemap_pages", []).extend(
+            sitemap_pages(self.context, self.opt)
+        )
         # a feed is written (and linked) only when it has items
         if not announcements:
             self.context["OFFICE_ANNOUNCEMENTS_FEED"] = ""
@@ -279,6 +282,31 @@ class OfficeGenerator(Generator):
         self._write_announcements(writer)
         self._write_documents(writer)
         self._write_contacts(writer)
+
+
+def _day(item) -> str:
+    when = getattr(item, "modified", None) or item.date
+    return when.date().isoformat()
+
+
+def sitemap_pages(context, opt) -> list[tuple[str, str]]:
+    """Every page this plugin writes, with its content's date, for the
+    sitemap (the seo plugin reads ``sitemap_pages`` from the context)."""
+    announcements, documents = context["announcements"], context["documents"]
+    pages = [(a.url, _day(a)) for a in announcements]
+    pages += [(d.url, _day(d)) for d in documents]
+    pages.append(
+        (
+            opt("OFFICE_ANNOUNCEMENTS_URL"),
+            _day(announcements[0]) if announcements else "",
+        )
+    )
+    pages.append((opt("OFFICE_DOCUMENTS_URL"), _day(documents[0]) if documents else ""))
+    for group in context["document_facets"].values():
+        pages += [(f.url, _day(f.items[0])) for f in group]
+    pages += [(w.url, "") for w in context["ward_contacts"] if w.has_contact]
+    pages.append((opt("OFFICE_CONTACTS_URL"), ""))
+    return pages
 
 
 def file_size(size: int) -> str:
