@@ -244,3 +244,30 @@ def test_without_announcements_or_documents_no_empty_feed_is_written(tmp_path):
     assert not (out / "thong-bao/atom.xml").exists()
     assert not (out / "van-ban/atom.xml").exists()
     assert "atom.xml" not in (out / "index.html").read_text().split("site-footer")[1]
+
+
+def test_unsplit_counts_show_with_an_explanation_only_when_there_are_some(tmp_path):
+    content = office_content(tmp_path)
+    (content / "tin-tuc/2024/luot.md").write_text(
+        "Title: Nghi Hải tổng kết thi đua (ví dụ)\nDate: 2024-05-02\nWard: Nghi Hải\n"
+        "Topics: Quốc phòng – An ninh\n\n"
+        "Năm 2023, UBND phường đã khen thưởng cho 126 lượt tập thể, cá nhân.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build(content, out, PHOTOS_CACHE=str(tmp_path / "cache"))
+    page = soup(out / "khen-thuong/index.html")
+    (table,) = page.select("table.awards")
+    assert [th.get_text() for th in table.thead.select("th")] == [
+        "Phường, xã",
+        "Tập thể",
+        "Cá nhân",
+        "Lượt (chưa tách)",
+        "Số bản tin",
+    ]
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.select("td")]
+        for tr in table.tbody.select("tr")
+    }
+    assert rows["Nghi Hải"] == ["0", "0", "126", "1"]
+    assert page.select_one(".note").get_text().startswith("Lượt (chưa tách): số lượt")
