@@ -36,6 +36,7 @@ PLUGINS = [
     "taxonomy",
     "awards",
     "seo",
+    "office",
     # Build speed, all of it: a cold build reads on every core (it fills
     # Pelican's content cache, CACHE_CONTENT below; the same site without).
     "parallel_read",
@@ -143,3 +144,16 @@ LOG_FILTER = [
 MENUITEMS = []
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# --- The office: header, footer, contacts (plugins/office) ------------------
+# EXAMPLE VALUES, marked "(ví dụ)": replace them with the office's own, or
+# leave a field "" and the footer leaves it out.  Never publish made-up ones.
+OFFICE_PORTAL_NAME = "CỔNG THÔNG TIN ĐIỆN TỬ CÁC PHƯỜNG (VÍ DỤ)"
+OFFICE_LOGO = "theme/img/logo.svg"  # a neutral placeholder, not an emblem
+OFFICE_LOGO_SIZE = (48, 48)
+OFFICE_AGENCY = "Ủy ban nhân dân phường (ví dụ)"
+OFFICE_RESPONSIBLE = "Họ và tên, chức vụ (ví dụ)"
+OFFICE_ADDRESS = "Số nhà, đường, phường, tỉnh (ví dụ)"
+OFFICE_PHONE = ""
+OFFICE_EMAIL = "lienhe@example.vn"
+OFFICE_LICENCE = ""

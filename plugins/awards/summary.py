@@ -32,10 +32,6 @@ class Totals:
         self.unsplit += tally.unsplit
         self.articles += 1
 
-    @property
-    def total(self) -> int:
-        return self.collectives + self.individuals + self.unsplit
-
     def as_dict(self) -> dict:
         return {
             "collectives": self.collectives,
@@ -78,9 +74,54 @@ class Summary:
     wards: list = field(default_factory=list)  # [(slug, name)] registry order
     years: list[int] = field(default_factory=list)  # newest first
 
-    @property
-    def max_ward_total(self) -> int:
-        return max((t.total for t in self.by_ward.values()), default=0)
+    def year_chart(self, year: int) -> list["ChartRow"]:
+        """The chart of one year (:func:`year_chart`)."""
+        return year_chart(self, year)
+
+    def has_unsplit(self, year: int | None = None) -> bool:
+        """Whether any count of ``year`` (or of any year) is unsplit: the
+        column and its explanation are shown only then."""
+        totals = [self.by_year[year]] if year is not None else self.by_year.values()
+        return any(t.unsplit for t in totals)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One ward's bars in a year's chart: collectives and individuals are
+    two bars on one scale, never added into one figure; widths are
+    percentages of the year's largest count (SVG widths, no inline style)."""
+
+    name: str
+    collectives: int
+    individuals: int
+    unsplit: int
+    collectives_pct: str
+    individuals_pct: str
+
+
+def _pct(value: int, largest: int) -> str:
+    return f"{100 * value / largest:.1f}%" if largest else "0%"
+
+
+def year_chart(summary: "Summary", year: int) -> list[ChartRow]:
+    """The wards with awards in ``year``, in registry order, with their bars."""
+    rows = [
+        (name, summary.by_ward_year[(slug, year)])
+        for slug, name in summary.wards
+        if (slug, year) in summary.by_ward_year
+    ]
+    largest = max((max(t.collectives, t.individuals) for _, t in rows), default=0)
+    return [
+        ChartRow(
+            name,
+            t.collectives,
+            t.individuals,
+            t.unsplit,
+            _pct(t.collectives, largest),
+            _pct(t.individuals, largest),
+        )
+        for name, t in rows
+    ]
 
 
 def summarize(rows: list[Row], ward_order: list[tuple[str, str]]) -> Summary:

@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from awards.parser import parse_awards, parse_metadata
+from office.checks import check_office_content
 from photos.images import plan, source_path
 from portal import checks
 from portal.history import file_issues
@@ -177,6 +178,7 @@ def check_folder(
                     f"đổi tiêu đề hoặc thêm dòng 'Slug: {slug}-2'",
                 )
             )
+    findings += [Finding(**vars(f)) for f in check_office_content(content_dir)]
     findings.sort(key=lambda f: (f.level != "error", f.path, f.line))
     return findings
 

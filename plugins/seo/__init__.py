@@ -67,6 +67,8 @@ class SeoGenerator(Generator):
         for name in ("WARDS_URL", "YEARS_URL", "TOPICS_URL", "AWARDS_URL"):
             if ctx.get(name):
                 entries.append((f"{site}/{ctx[name]}", newest))
+        # pages other plugins write: [(address, "YYYY-MM-DD" or "")]
+        entries += [(f"{site}/{url}", day) for url, day in ctx.get("sitemap_pages", ())]
         for name, text in (
             ("sitemap.xml", sitemap(entries)),
             ("robots.txt", robots(site)),
