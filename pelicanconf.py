@@ -25,12 +25,14 @@ DEFAULT_LANG = "vi"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-# Listed explicitly: never rely on auto-discovery.  The order does not matter:
-# a plugin that needs another's work connects to a later signal.
+# Listed explicitly: never rely on auto-discovery.  The order matters in one
+# way only: Pelican imports plugins in this order, so the two shared helper
+# packages other plugins import (vietnamese, portal) come first.  Otherwise a
+# plugin that needs another's work connects to a later signal.
 PLUGINS = [
     "vietnamese",
-    "safe_markdown",
     "portal",
+    "safe_markdown",
     "search",
     "photos",
     "taxonomy",

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "PORTAL_REGISTRY": "data/registry.toml",
     "PORTAL_STRICT": False,
+    # Folders of Markdown that other plugins read (office: announcements,
+    # documents) and check themselves: their files are not misplaced reports.
+    "PORTAL_OTHER_PATHS": checks.Layout.others,
 }
 
 
@@ -171,6 +174,7 @@ def check_content(generators):
         tuple(settings["ARTICLE_PATHS"]),
         tuple(settings["PAGE_PATHS"]),
         tuple(settings["STATIC_PATHS"]),
+        tuple(setting(settings, "PORTAL_OTHER_PATHS")),
     )
     registry_path = Path(content_dir) / setting(settings, "PORTAL_REGISTRY")
     for line, key, message, fix in file_issues(registry_path):

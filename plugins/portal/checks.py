@@ -273,6 +273,8 @@ class Layout:
     articles: tuple[str, ...] = ("tin-tuc",)
     pages: tuple[str, ...] = ("pages",)
     static: tuple[str, ...] = ("extra",)
+    # Read and checked by other plugins (office: announcements, documents).
+    others: tuple[str, ...] = ("thong-bao", "van-ban")
 
 
 def inside(path: str, folder: str) -> bool:
@@ -312,7 +314,9 @@ def place(
     """The problem of a file that is where the build does not look for it."""
     ext = os.path.splitext(rel)[1].lower()
     path = f"{label}/{rel}"
-    if ext in CONTENT_EXTENSIONS and not _under(rel, layout.articles + layout.pages):
+    if ext in CONTENT_EXTENSIONS and not _under(
+        rel, layout.articles + layout.pages + layout.others
+    ):
         return Problem(
             path,
             "tệp",
