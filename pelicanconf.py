@@ -43,6 +43,8 @@ PLUGINS = [
     "taxonomy",
     "awards",
     "seo",
+    # Decap CMS at /admin/, its config.yml made from the registry (docs/cms.md).
+    "cms",
 ]
 
 # Dev builds warn about content problems and go on; publishconf.py makes

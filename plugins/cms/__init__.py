@@ -1,0 +1,111 @@
+"""Decap CMS at /admin/: ward staff write reports from a browser.
+
+The CMS is a pinned npm package (cms/package.json, installed by the Makefile
+as the virtualenv is); each build copies its script into ``output/admin/``
+with our own admin.js (the Pelican header format, the figure component, the
+upload guard) and writes ``config.yml`` from the registry, so the form offers
+exactly the registry's wards and topics.
+"""
+
+import json
+import logging
+import shutil
+import tomllib
+from pathlib import Path
+
+import yaml
+from pelican import signals
+
+from .config import cms_config
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+DEFAULTS = {
+    # Folder of the admin inside the output: the CMS is served at /admin/.
+    "CMS_SAVE_AS": "admin",
+    # Where `npm ci` installed decap-cms (Makefile: cms/node_modules).
+    "CMS_PACKAGES": str(REPO / "cms" / "node_modules"),
+    # The content folder as a path inside the Git repository.
+    "CMS_CONTENT_DIR": "content",
+    # Registry file inside the content folder (wards and topics of the form).
+    "CMS_REGISTRY": "data/registry.toml",
+    # Decap's `backend` (docs/cms.md: GitHub, GitLab, Gitea); an example repo.
+    "CMS_BACKEND": {"name": "github", "repo": "vi-du/tin-phuong", "branch": "main"},
+    # decap-server on this machine (used only when /admin/ is on localhost):
+    # True for its default address, a URL for another port, None for never.
+    "CMS_LOCAL_BACKEND": True,
+    # Draft → review → ready, on the backends that have it.
+    "CMS_EDITORIAL_WORKFLOW": True,
+    # Largest photo an editor may upload, in MB.
+    "CMS_MAX_UPLOAD_MB": 20,
+}
+
+
+def cms_settings(settings: dict) -> dict:
+    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def read_registry(path: Path) -> dict | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        log.warning(
+            "CMS: không đọc được danh mục %s (%s): /admin/ chưa được tạo", path, e
+        )
+        return None
+
+
+def write_admin(pelican) -> None:
+    """Copy the CMS into the output and write its configuration."""
+    settings = cms_settings(pelican.settings)
+    dist = Path(settings["CMS_PACKAGES"]) / "decap-cms"
+    if not (dist / "dist" / "decap-cms.js").is_file():
+        log.warning(
+            "CMS: chưa cài decap-cms (%s): `make html` cài nó; /admin/ chưa được tạo",
+            dist,
+        )
+        return
+    registry = read_registry(Path(pelican.settings["PATH"]) / settings["CMS_REGISTRY"])
+    if registry is None:
+        return
+    admin = Path(pelican.output_path) / settings["CMS_SAVE_AS"]
+    admin.mkdir(parents=True, exist_ok=True)
+    # The entry script, the chunks it loads from its own folder, and licences.
+    for script in (dist / "dist").iterdir():
+        if script.name.endswith(("decap-cms.js", ".wasm", "decap-cms.js.LICENSE.txt")):
+            shutil.copyfile(script, admin / script.name)
+    shutil.copyfile(HERE / "static" / "admin.js", admin / "admin.js")
+    shutil.copyfile(
+        Path(pelican.settings["THEME"]) / "static" / "css" / "site.css",
+        admin / "preview.css",
+    )
+    package = json.loads((dist / "package.json").read_text(encoding="utf-8"))
+    version = package["version"]
+    # The npm package ships no LICENSE file; its licence is in package.json.
+    (admin / "decap-cms.LICENSE").write_text(
+        f"decap-cms {version} (npm), licence: {package['license']}\n"
+        f"{package.get('homepage', 'https://decapcms.org')}\n"
+        "Licences of the libraries bundled in decap-cms.js: "
+        "decap-cms.js.LICENSE.txt\n",
+        encoding="utf-8",
+    )
+    page = (HERE / "static" / "index.html").read_text(encoding="utf-8")
+    page = page.replace("{version}", version).replace(
+        "{max_bytes}", str(int(settings["CMS_MAX_UPLOAD_MB"] * 1024 * 1024))
+    )
+    (admin / "index.html").write_text(page, encoding="utf-8")
+    config = cms_config(registry, settings)
+    (admin / "config.yml").write_text(
+        "# Viết lại mỗi lần dựng trang (plugins/cms) từ danh mục: đừng sửa tay.\n"
+        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=88),
+        encoding="utf-8",
+    )
+
+
+def register():
+    # finalized: after every page is written, so the admin folder is added
+    # to a complete output (publish builds write it into output.new too).
+    signals.finalized.connect(write_admin)
