@@ -77,7 +77,8 @@ def write_admin(pelican) -> None:
     for script in (dist / "dist").iterdir():
         if script.name.endswith(("decap-cms.js", ".wasm", "decap-cms.js.LICENSE.txt")):
             shutil.copyfile(script, admin / script.name)
-    shutil.copyfile(HERE / "static" / "admin.js", admin / "admin.js")
+    for name in ("admin.js", "vi.js"):
+        shutil.copyfile(HERE / "static" / name, admin / name)
     shutil.copyfile(
         Path(pelican.settings["THEME"]) / "static" / "css" / "site.css",
         admin / "preview.css",

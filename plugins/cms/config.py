@@ -137,8 +137,12 @@ def cms_config(registry: dict, settings: dict) -> dict:
     """The ``config.yml`` Decap reads, from the parsed registry and CMS_* settings."""
     content = settings["CMS_CONTENT_DIR"].strip("/")
     max_bytes = int(settings["CMS_MAX_UPLOAD_MB"] * 1024 * 1024)
-    # The report's own date (local time), not {{year}} (Decap takes it in UTC).
-    year = "{{fields.date | date('YYYY')}}"
+    # The year of the report's date. Decap reads it in UTC (stringTemplate's
+    # dateParsers): a report dated 1 January before 07:00 goes in the
+    # previous year's folder; its address comes from Date all the same.
+    # ({{fields.date | date('YYYY')}} would be local, but Decap lower-cases
+    # a path template before it reads it.)
+    year = "{{year}}"
     backend = dict(settings["CMS_BACKEND"])
     config = {"backend": backend, "locale": "vi"}
     local = settings["CMS_LOCAL_BACKEND"]

@@ -58,7 +58,7 @@
       if (key === 'date') value = value.replace(/ 00:00$/, '');
       if (value) header.push(key.charAt(0).toUpperCase() + key.slice(1) + ': ' + value);
     });
-    var body = String(data.body || '').normalize('NFC').replace(/\s+$/, '');
+    var body = String(data.body || '').normalize('NFC').replace(/^\s*\n/, '').replace(/\s+$/, '');
     return header.join('\n') + '\n\n' + (body ? body + '\n' : '');
   }
 
@@ -143,18 +143,18 @@
   });
 
   // --- Messages -------------------------------------------------------------
-  // Decap's Vietnamese locale, with clearer words where editors need them.
-  var vi = CMS.getLocale('vi');
-  if (vi) {
-    vi.ui.toast.onFailToPersist =
-      'Chưa lưu được bài (%{details}). Những gì bạn đã gõ vẫn còn nguyên trên ' +
-      'trang: kiểm tra kết nối mạng rồi bấm «Lưu» lại.';
-    vi.ui.toast.onFailToPersistMedia = 'Chưa tải ảnh lên được (%{details}).';
-    vi.ui.toast.missingRequiredField =
-      'Còn thiếu thông tin bắt buộc (tô đỏ bên dưới): điền đủ rồi bấm «Lưu» lại.';
-    vi.collection.collectionTop.viewAs = 'Xem dạng';
-    CMS.registerLocale('vi', vi);
+  // Decap's Vietnamese locale, completed (vi.js) where it falls back to English.
+  function merge(into, from) {
+    Object.keys(from).forEach(function (key) {
+      if (from[key] && typeof from[key] === 'object') {
+        into[key] = merge(into[key] || {}, from[key]);
+      } else {
+        into[key] = from[key];
+      }
+    });
+    return into;
   }
+  CMS.registerLocale('vi', merge(CMS.getLocale('vi') || {}, window.TIN_PHUONG_VI));
 
   // --- Preview: the site's own CSS, laid out like an article page ---------
   CMS.registerPreviewStyle('preview.css');
@@ -174,7 +174,6 @@
               (topics && topics.toJS ? topics.toJS() : []).map(function (t) {
                 return h('span', { className: 'topic', key: t }, t);
               }))),
-          h('p', { className: 'lede' }, data.get('summary') || ''),
           h('div', { className: 'prose' }, this.props.widgetFor('body')),
           data.get('authors') ? h('p', { className: 'byline' }, 'Tác giả: ' + data.get('authors')) : null));
     },

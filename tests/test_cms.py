@@ -1,0 +1,314 @@
+"""The CMS at /admin/ in a real browser, against its real local backend.
+
+Debian's chromium (Playwright) opens /admin/ of a built site served by
+Debian's nginx with deploy/nginx.conf (its /admin/ policy, only the local
+backend's port swapped in), and decap-server (npm, cms/) writes into a copy
+of content/ in tmp_path, never the repository's own. Screenshots go to
+test-artifacts/; with CMS_SCREENSHOTS=1 also to docs/img/ (docs/cms.md shows
+them).
+"""
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+
+import pytest
+from conftest import CONTENT, ROOT, build, need, soup
+from PIL import Image
+
+sys.path.insert(0, str(ROOT / "deploy"))
+import local_nginx
+
+DECAP_SERVER = ROOT / "cms/node_modules/decap-server/dist/index.js"
+ARTIFACTS = ROOT / "test-artifacts"
+MAX_UPLOAD_MB = 0.25  # CMS_MAX_UPLOAD_MB of the test build: a big photo is cheap
+
+TITLE = "Phường Đức Thuận ra quân bảo đảm an toàn giao thông"
+SLUG = "phuong-duc-thuan-ra-quan-bao-dam-an-toan-giao-thong"
+LEAD = (
+    "Sáng ngày 15/3/2024, Đoàn Thanh niên phường Đức Thuận ra quân tuyên truyền "
+    "an toàn giao thông. Dịp này, UBND phường khen thưởng cho 01 tập thể, "
+    "04 cá nhân có thành tích xuất sắc."
+)
+CAPTION = "Đoàn viên ra quân tại ngã tư (Ảnh: Minh Tâm)"
+# What the reader expects, as `make new` writes it (plugins/editor).
+EXPECTED = f"""Title: {TITLE}
+Date: 2024-03-15 14:30
+Ward: Đức Thuận
+Topics: An toàn giao thông, Đoàn thể – Hội
+Authors: Minh Tâm
+Summary: Đoàn viên phường Đức Thuận ra quân tuyên truyền an toàn giao thông.
+Status: published
+
+{LEAD}
+
+![Đoàn viên ra quân](images/2024/ra-quan.jpg)
+{CAPTION}
+"""
+
+
+def registry():
+    with (CONTENT / "data/registry.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def start_decap_server(repo, port):
+    node = need("node", "nodejs")
+    if not DECAP_SERVER.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("decap-server is missing: make test installs cms/ (npm ci)")
+        pytest.skip("decap-server is not installed: make test installs it (npm ci)")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        BIND_HOST="127.0.0.1",
+        GIT_REPO_DIRECTORY=str(repo),
+        MODE="fs",
+        LOG_LEVEL="warn",
+    )
+    proc = subprocess.Popen([node, str(DECAP_SERVER)], env=env, cwd=repo)
+    api = f"http://127.0.0.1:{port}/api/v1"
+    for _ in range(100):
+        try:
+            request = urllib.request.Request(
+                api, data=b'{"action":"info"}', method="POST"
+            )
+            request.add_header("Content-Type", "application/json")
+            urllib.request.urlopen(request, timeout=1)
+            return proc, api
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"decap-server ended: exit {proc.returncode}")
+            time.sleep(0.1)
+    proc.terminate()
+    pytest.fail("decap-server did not answer")
+
+
+@pytest.fixture(scope="module")
+def cms(tmp_path_factory):
+    """(admin URL, content folder, API URL) of a served site and its backend."""
+    need("nginx")
+    root = tmp_path_factory.mktemp("cms")
+    repo = root / "repo"
+    content = repo / "content"
+    shutil.copytree(CONTENT, content)
+    port = local_nginx.free_port()
+    server, api = start_decap_server(repo, port)
+    out = root / "out"
+    build(
+        content,
+        out,
+        CMS_LOCAL_BACKEND=api,
+        CMS_MAX_UPLOAD_MB=MAX_UPLOAD_MB,
+        SEARCH_INDEX=False,
+        PHOTOS_CACHE=str(root / "cache"),
+    )
+    # deploy/nginx.conf as it is, the local backend's port aside.
+    conf = root / "nginx-site.conf"
+    text = local_nginx.CONF.read_text(encoding="utf-8")
+    assert "http://127.0.0.1:8081" in text
+    conf.write_text(text.replace(":8081", f":{port}"), encoding="utf-8")
+    saved, local_nginx.CONF = local_nginx.CONF, conf
+    try:
+        with local_nginx.serve(out, root / "nginx", local_nginx.free_port()) as base:
+            yield f"{base}/admin/", content, api
+    finally:
+        local_nginx.CONF = saved
+        server.terminate()
+        server.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = need("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=executable,
+            # --lang: the date picker in Vietnamese (day/month/year, 24 h)
+            args=["--no-sandbox", "--disable-gpu", "--lang=vi-VN"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, cms):
+    admin, _, _ = cms
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    page.violations = []
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # What the site's CSP blocked (nginx's /admin/ policy), if anything.
+    page.on(
+        "console",
+        lambda m: (
+            "Content Security Policy" in m.text and page.violations.append(m.text)
+        ),
+    )
+    page.goto(admin)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Bản tin").first.wait_for()
+    yield page
+    context.close()
+    assert not page.violations, page.violations
+    assert not page.errors, page.errors
+
+
+def screenshot(page, name, **options):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), **options)
+    if os.environ.get("CMS_SCREENSHOTS") == "1":
+        shutil.copyfile(ARTIFACTS / name, ROOT / "docs/img" / name)
+
+
+def new_report(page, admin):
+    page.goto(admin + "#/collections/tin-tuc/new")
+    page.get_by_label("Tiêu đề").wait_for()
+
+
+def field(page, label):
+    """The form's field whose label starts with ``label`` (optional fields
+    add "(không bắt buộc)")."""
+    return page.get_by_label(re.compile(f"^{re.escape(label)}"))
+
+
+def choose(page, label, option):
+    field(page, label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def photo(path, size=(1200, 800), noise=False):
+    image = Image.effect_noise(size, 90).convert("RGB") if noise else None
+    (image or Image.new("RGB", size, (30, 120, 200))).save(path, quality=95)
+    return path
+
+
+def upload_figure(page, file, accept_dialog=None):
+    """Insert a figure in the body and upload ``file`` into it."""
+    page.get_by_title("Chèn ảnh có chú thích").click()
+    page.get_by_role("menuitem", name="Ảnh có chú thích").click()
+    page.get_by_role("button", name="Chọn một hình").last.click()
+    page.get_by_role("button", name="Tải lên").wait_for()
+    page.locator("input[type=file]").set_input_files(str(file))
+
+
+def publish_now(page):
+    page.get_by_role("button", name="Công bố", exact=True).click()
+    page.get_by_role("menuitem", name="Công bố ngay").click()
+
+
+def toast(page, text):
+    return page.get_by_role("alert").filter(has_text=text)
+
+
+def test_ward_and_topic_selects_list_exactly_the_registry(cms, page):
+    admin, _, _ = cms
+    new_report(page, admin)
+    data = registry()
+    page.get_by_label("Phường", exact=True).click()
+    wards = [o.inner_text() for o in page.get_by_role("option").all()]
+    assert wards == [f"{w['name']} ({w['town']})" for w in data["ward"]]
+    page.keyboard.press("Escape")
+    page.get_by_label("Chủ đề", exact=True).click()
+    topics = [o.inner_text() for o in page.get_by_role("option").all()]
+    assert topics == [t["name"] for t in data["topic"]]
+    page.keyboard.press("Escape")
+    # The form cannot take a ward that is not in the registry: typing one
+    # offers nothing to choose.
+    page.get_by_label("Phường", exact=True).fill("Phường Mới")
+    assert page.get_by_role("option").count() == 0
+
+
+def test_report_written_from_the_browser_is_what_the_reader_reads(cms, page, tmp_path):
+    admin, content, _ = cms
+    new_report(page, admin)
+    page.get_by_label("Tiêu đề").fill(TITLE)
+    page.get_by_label("Ngày đăng").fill("2024-03-15T14:30")
+    choose(page, "Phường", "Đức Thuận (thị xã Hồng Lĩnh)")
+    choose(page, "Chủ đề", "An toàn giao thông")
+    choose(page, "Chủ đề", "Đoàn thể – Hội")
+    field(page, "Tác giả").fill("Minh Tâm")
+    field(page, "Tóm tắt").fill(
+        "Đoàn viên phường Đức Thuận ra quân tuyên truyền an toàn giao thông."
+    )
+    choose(page, "Trạng thái", "Đăng")
+    page.locator("[data-slate-editor]").click()
+    page.keyboard.type(LEAD)
+    page.keyboard.press("Enter")
+    upload_figure(page, photo(tmp_path / "ra-quan.jpg"))
+    screenshot(page, "cms-anh.png")
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.get_by_label("Mô tả ảnh (cho người khiếm thị)").fill("Đoàn viên ra quân")
+    page.get_by_label("Chú thích (dòng dưới ảnh)").fill(CAPTION)
+    screenshot(page, "cms-soan-tin.png")
+    publish_now(page)
+
+    report = content / f"tin-tuc/2024/{SLUG}.md"
+    page.wait_for_url(f"**/entries/2024/{SLUG}")
+    assert report.read_text(encoding="utf-8") == EXPECTED
+    uploaded = content / "images/2024/ra-quan.jpg"
+    assert uploaded.read_bytes() == (tmp_path / "ra-quan.jpg").read_bytes()
+
+    # make check passes on it
+    check = subprocess.run(
+        [sys.executable, "-m", "editor", "check", str(content)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "plugins")),
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert SLUG not in check.stdout
+
+    # a build shows it with its figure and award box
+    out = tmp_path / "out"
+    build(content, out, SEARCH_INDEX=False, PHOTOS_CACHE=str(tmp_path / "cache"))
+    article = soup(out / f"tin-tuc/2024/03/{SLUG}/index.html")
+    assert article.h1.get_text(strip=True) == TITLE
+    figure = article.select_one("figure.photo")
+    assert figure.img["alt"] == "Đoàn viên ra quân"
+    assert figure.figcaption.get_text(" ", strip=True) == CAPTION.replace(
+        " (Ảnh: Minh Tâm)", " Ảnh: Minh Tâm"
+    )
+    award = article.select_one(".award-box .award-count").get_text(strip=True)
+    assert award == "1 tập thể, 4 cá nhân"
+
+    # edit it: one more author, a summary changed; the diff is just that
+    page.goto(admin + f"#/collections/tin-tuc/entries/2024/{SLUG}")
+    field(page, "Tác giả").fill("Minh Tâm, Duy Quý")
+    field(page, "Tóm tắt").fill("Đoàn viên ra quân vì an toàn giao thông.")
+    publish_now(page)
+    page.get_by_text("ĐÃ LƯU", exact=False).or_(toast(page, "Đã")).first.wait_for()
+    for _ in range(50):
+        edited = report.read_text(encoding="utf-8")
+        if edited != EXPECTED:
+            break
+        time.sleep(0.1)
+    diff = [
+        line
+        for line in difflib.unified_diff(
+            EXPECTED.splitlines(), edited.splitlines(), lineterm="", n=0
+        )
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert diff == [
+        "-Authors: Minh Tâm",
+        "-Summary: Đoàn viên phường Đức Thuận ra quân tuyên truyền an toàn giao thông.",
+        "+Authors: Minh Tâm, Duy Quý",
+        "+Summary: Đoàn viên ra quân vì an toàn giao thông.",
+    ]
+    page.goto(admin + "#/collections/tin-tuc")
+    page.get_by_text(TITLE).first.wait_for()
+    screenshot(page, "cms-danh-sach.png")
