@@ -15,9 +15,10 @@
   var h = window.h;
 
   // --- The file format --------------------------------------------------
+  // Slug after the title, as pages have it (content/pages/gioi-thieu.md).
   var HEADER_ORDER = [
-    'title', 'date', 'ward', 'topics', 'authors', 'summary', 'cover', 'awards',
-    'slug', 'status',
+    'title', 'slug', 'date', 'ward', 'topics', 'authors', 'summary', 'cover',
+    'awards', 'status',
   ];
   var LISTS = { topics: true };
 
