@@ -242,6 +242,7 @@ def screenshot(page, name, **options):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), **options)
     if os.environ.get("CMS_SCREENSHOTS") == "1":
+        (ROOT / "docs/img").mkdir(exist_ok=True)
         shutil.copyfile(ARTIFACTS / name, ROOT / "docs/img" / name)
 
 
@@ -425,6 +426,7 @@ def test_refusals_non_photo_too_large_and_missing_ward_or_title(cms, page, tmp_p
     toast(page, "Còn thiếu thông tin bắt buộc")
     assert page.get_by_text("Tiêu đề bắt buộc nhập.").is_visible()
     assert page.get_by_text("Phường bắt buộc nhập.").is_visible()
+    page.get_by_text("Tiêu đề bắt buộc nhập.").scroll_into_view_if_needed()
     screenshot(page, "cms-thieu-thong-tin.png")
     after = sorted(p.relative_to(content) for p in content.rglob("*"))
     assert after == before
@@ -450,6 +452,7 @@ def test_failed_save_says_so_and_keeps_what_was_typed(cms, page):
     page.route(api, lambda route: route.abort("connectionrefused"))
     publish_now(page, wait=False)
     toast(page, "Chưa lưu được bài")
+    page.get_by_label("Tiêu đề").scroll_into_view_if_needed()
     screenshot(page, "cms-luu-loi.png")
     assert page.get_by_label("Tiêu đề").input_value() == title
     assert "UBND phường Nghi Hải" in page.locator("[data-slate-editor]").inner_text()

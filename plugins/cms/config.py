@@ -7,7 +7,7 @@ form can produce no ward the registry lacks.
 
 # Git hosts whose Decap backend has the editorial workflow (draft → review →
 # ready as pull/merge requests); Gitea's backend saves straight to the branch.
-WORKFLOW_BACKENDS = {"github", "gitlab", "bitbucket", "azure"}
+WORKFLOW_BACKENDS = {"github", "gitlab", "bitbucket", "azure", "forgejo"}
 
 # Header fields a report's file carries, in the order ``make new`` and
 # ``make import`` write them (plugins/editor); admin.js writes this order.
