@@ -17,6 +17,7 @@ import sys
 import time
 import tomllib
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,7 @@ def test_build_without_the_npm_packages_warns_and_goes_on(
     assert any("make html" in r.getMessage() for r in caplog.records)
 
 
-def start_decap_server(repo, port):
+def start_decap_server(repo, port, mode="fs"):
     node = need("node", "nodejs")
     if not DECAP_SERVER.exists():
         if os.environ.get("CI") == "true":
@@ -140,7 +141,7 @@ def start_decap_server(repo, port):
         PORT=str(port),
         BIND_HOST="127.0.0.1",
         GIT_REPO_DIRECTORY=str(repo),
-        MODE="fs",
+        MODE=mode,
         LOG_LEVEL="warn",
     )
     proc = subprocess.Popen([node, str(DECAP_SERVER)], env=env, cwd=repo)
@@ -161,16 +162,24 @@ def start_decap_server(repo, port):
     pytest.fail("decap-server did not answer")
 
 
-@pytest.fixture(scope="module")
-def cms(tmp_path_factory):
-    """(admin URL, content folder, API URL) of a served site and its backend."""
+@contextmanager
+def served_cms(root, mode="fs"):
+    """(admin URL, content folder, API URL) of a built copy of content/ served
+    by nginx, with decap-server in ``mode`` writing into that copy."""
     need("nginx")
-    root = tmp_path_factory.mktemp("cms")
     repo = root / "repo"
     content = repo / "content"
     shutil.copytree(CONTENT, content)
+    if mode == "git":
+        git = ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@t"]
+        for args in (
+            ["init", "-q", "-b", "main"],
+            ["add", "."],
+            ["commit", "-qm", "0"],
+        ):
+            subprocess.run(git + args, check=True)
     port = local_nginx.free_port()
-    server, api = start_decap_server(repo, port)
+    server, api = start_decap_server(repo, port, mode)
     out = root / "out"
     build(
         content,
@@ -196,6 +205,13 @@ def cms(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def cms(tmp_path_factory):
+    """The CMS writing files straight into content/ (decap-server's fs mode)."""
+    with served_cms(tmp_path_factory.mktemp("cms")) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
 def browser():
     executable = need("chromium")
     from playwright.sync_api import sync_playwright
@@ -210,9 +226,9 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, cms):
-    admin, _, _ = cms
+@contextmanager
+def admin_page(browser, admin):
+    """A logged-in page of the CMS; fails on any CSP violation or page error."""
     context = browser.new_context(
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
@@ -236,6 +252,12 @@ def page(browser, cms):
     context.close()
     assert not page.violations, page.violations
     assert not page.errors, page.errors
+
+
+@pytest.fixture
+def page(browser, cms):
+    with admin_page(browser, cms[0]) as page:
+        yield page
 
 
 def screenshot(page, name, **options):
@@ -528,3 +550,42 @@ def test_cms_keeps_what_make_new_and_make_import_write(cms, page, made_by):
     publish_now(page)
     after = path.read_text(encoding="utf-8")
     assert changed_lines(before, after) == change, after
+
+
+def test_review_workflow_draft_then_ready_then_published(browser, tmp_path):
+    """With a Git backend (decap-server's git mode here, as on GitHub or
+    GitLab), a saved report waits on its own branch until it is published."""
+    with served_cms(tmp_path, mode="git") as (admin, content, _):
+        with admin_page(browser, admin) as page:
+            new_report(page, admin)
+            page.get_by_label("Tiêu đề").fill("Nghi Tân ra quân làm sạch bãi biển")
+            page.get_by_label("Ngày đăng").fill("2024-04-02T07:30")
+            choose(page, "Phường", "Nghi Tân (thị xã Cửa Lò)")
+            choose(page, "Chủ đề", "Môi trường")
+            page.locator("[data-slate-editor]").click()
+            page.keyboard.type("Sáng ngày 02/4/2024, phường Nghi Tân ra quân.")
+            page.get_by_role("button", name="Lưu", exact=True).click()
+            toast(page, "Mục đã được lưu")
+            repo = content.parent
+            report = content / "tin-tuc/2024/nghi-tan-ra-quan-lam-sach-bai-bien.md"
+            branches = subprocess.run(
+                ["git", "-C", str(repo), "branch", "--format=%(refname:short)"],
+                capture_output=True, text=True, check=True,
+            ).stdout.split()  # fmt: skip
+            assert "cms/tin-tuc/2024/nghi-tan-ra-quan-lam-sach-bai-bien" in branches
+            assert not report.exists()  # not on main until published
+
+            page.get_by_role("button", name="Trạng thái: Bản nháp").click()
+            page.get_by_role("menuitem", name="Sẵn sàng").click()
+            toast(page, "Trạng thái của mục đã được cập nhật")
+            page.goto(admin + "#/workflow")
+            page.get_by_text("Nghi Tân ra quân làm sạch bãi biển").wait_for()
+            screenshot(page, "cms-bien-tap.png")
+            page.get_by_text("Nghi Tân ra quân làm sạch bãi biển").click()
+            page.once("dialog", lambda dialog: dialog.accept())  # "publish?"
+            page.get_by_role("button", name="Công bố", exact=True).click()
+            page.get_by_role("menuitem", name="Công bố ngay").click()
+            toast(page, "Mục đã được công bố")
+            assert report.read_text(encoding="utf-8").startswith(
+                "Title: Nghi Tân ra quân làm sạch bãi biển\nDate: 2024-04-02 07:30\n"
+            )

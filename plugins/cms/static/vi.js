@@ -24,6 +24,7 @@ window.TIN_PHUONG_VI = {
       confirmDelete: 'Xóa ghi chú này?', shortcut: 'Mẹo: Ctrl+Enter để thêm nhanh',
     },
     editorToolbar: {
+      status: 'Trạng thái: %{status}',
       statusInfoTooltipDraft:
         'Bài đang là bản nháp. Khi viết xong, chọn trạng thái «Chờ duyệt» để gửi duyệt.',
       statusInfoTooltipInReview:
