@@ -191,7 +191,7 @@ def served_cms(root, mode="fs"):
     )
     # deploy/nginx.conf as it is, the local backend's port aside.
     conf = root / "nginx-site.conf"
-    text = local_nginx.CONF.read_text(encoding="utf-8")
+    text = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
     assert "http://127.0.0.1:8081" in text
     conf.write_text(text.replace(":8081", f":{port}"), encoding="utf-8")
     saved, local_nginx.CONF = local_nginx.CONF, conf
@@ -310,13 +310,29 @@ def publish_now(page, wait=True):
 
 def toast(page, text):
     """Decap's notification saying ``text``, once it has slid into view."""
-    note = page.get_by_role("alert").filter(has_text=text)
+    note = page.get_by_role("alert").filter(has_text=text).last
     note.wait_for()
     page.wait_for_function(
         "note => note.getBoundingClientRect().right <= window.innerWidth",
         arg=note.element_handle(),
     )
     return note
+
+
+def test_admin_has_its_own_policy_and_public_pages_keep_theirs(cms):
+    admin, _, _ = cms
+    site = admin.removesuffix("admin/")
+
+    def policy(url):
+        with urllib.request.urlopen(url) as response:
+            return response.headers["Content-Security-Policy"]
+
+    public, cms_policy = policy(site), policy(admin)
+    assert "unsafe" not in public.replace("'wasm-unsafe-eval'", "")
+    assert "blob:" not in public and "api.github.com" not in public
+    assert "'unsafe-eval'" in cms_policy and "https://api.github.com" in cms_policy
+    assert policy(admin + "config.yml") == cms_policy
+    assert policy(site + "gioi-thieu/") == public
 
 
 def test_ward_and_topic_selects_list_exactly_the_registry(cms, page):

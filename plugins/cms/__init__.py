@@ -9,7 +9,6 @@ exactly the registry's wards and topics.
 
 import json
 import logging
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -58,8 +57,52 @@ def read_registry(path: Path) -> dict | None:
         return None
 
 
+def admin_files(dist: Path, css: Path, registry: dict, settings: dict) -> dict:
+    """Each file of /admin/ (name -> bytes): Decap's script, the chunks it
+    loads from its own folder and its licences, our scripts, the site's CSS
+    for the preview, the page and the configuration."""
+    files = {
+        script.name: script.read_bytes()
+        for script in sorted((dist / "dist").iterdir())
+        if script.name.endswith(("decap-cms.js", ".wasm", "decap-cms.js.LICENSE.txt"))
+    }
+    for name in ("admin.js", "vi.js"):
+        files[name] = (HERE / "static" / name).read_bytes()
+    files["preview.css"] = css.read_bytes()
+    package = json.loads((dist / "package.json").read_text(encoding="utf-8"))
+    version = package["version"]
+    # The npm package ships no LICENSE file; its licence is in package.json.
+    files["decap-cms.LICENSE"] = (
+        f"decap-cms {version} (npm), licence: {package['license']}\n"
+        f"{package.get('homepage', 'https://decapcms.org')}\n"
+        "Licences of the libraries bundled in decap-cms.js: "
+        "decap-cms.js.LICENSE.txt\n"
+    ).encode()
+    page = (HERE / "static" / "index.html").read_text(encoding="utf-8")
+    max_bytes = str(int(settings["CMS_MAX_UPLOAD_MB"] * 1024 * 1024))
+    page = page.replace("{version}", version).replace("{max_bytes}", max_bytes)
+    files["index.html"] = page.encode()
+    files["config.yml"] = (
+        "# Viết lại mỗi lần dựng trang (plugins/cms) từ danh mục: đừng sửa tay.\n"
+        + yaml.safe_dump(
+            cms_config(registry, settings), allow_unicode=True, sort_keys=False
+        )
+    ).encode()
+    return files
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """An unchanged file is left alone: a rebuild rewrites only what changed."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
+
+
 def write_admin(pelican) -> None:
-    """Copy the CMS into the output and write its configuration."""
+    """Write /admin/ into the output, its configuration from the registry."""
     settings = cms_settings(pelican.settings)
     dist = Path(settings["CMS_PACKAGES"]) / "decap-cms"
     if not (dist / "dist" / "decap-cms.js").is_file():
@@ -71,39 +114,11 @@ def write_admin(pelican) -> None:
     registry = read_registry(Path(pelican.settings["PATH"]) / settings["CMS_REGISTRY"])
     if registry is None:
         return
+    css = Path(pelican.settings["THEME"]) / "static" / "css" / "site.css"
     admin = Path(pelican.output_path) / settings["CMS_SAVE_AS"]
     admin.mkdir(parents=True, exist_ok=True)
-    # The entry script, the chunks it loads from its own folder, and licences.
-    for script in (dist / "dist").iterdir():
-        if script.name.endswith(("decap-cms.js", ".wasm", "decap-cms.js.LICENSE.txt")):
-            shutil.copyfile(script, admin / script.name)
-    for name in ("admin.js", "vi.js"):
-        shutil.copyfile(HERE / "static" / name, admin / name)
-    shutil.copyfile(
-        Path(pelican.settings["THEME"]) / "static" / "css" / "site.css",
-        admin / "preview.css",
-    )
-    package = json.loads((dist / "package.json").read_text(encoding="utf-8"))
-    version = package["version"]
-    # The npm package ships no LICENSE file; its licence is in package.json.
-    (admin / "decap-cms.LICENSE").write_text(
-        f"decap-cms {version} (npm), licence: {package['license']}\n"
-        f"{package.get('homepage', 'https://decapcms.org')}\n"
-        "Licences of the libraries bundled in decap-cms.js: "
-        "decap-cms.js.LICENSE.txt\n",
-        encoding="utf-8",
-    )
-    page = (HERE / "static" / "index.html").read_text(encoding="utf-8")
-    page = page.replace("{version}", version).replace(
-        "{max_bytes}", str(int(settings["CMS_MAX_UPLOAD_MB"] * 1024 * 1024))
-    )
-    (admin / "index.html").write_text(page, encoding="utf-8")
-    config = cms_config(registry, settings)
-    (admin / "config.yml").write_text(
-        "# Viết lại mỗi lần dựng trang (plugins/cms) từ danh mục: đừng sửa tay.\n"
-        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=88),
-        encoding="utf-8",
-    )
+    for name, data in admin_files(dist, css, registry, settings).items():
+        write_if_changed(admin / name, data)
 
 
 def register():
