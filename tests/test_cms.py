@@ -219,8 +219,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=executable,
-            # --lang: the date picker in Vietnamese (day/month/year, 24 h)
-            args=["--no-sandbox", "--disable-gpu", "--lang=vi-VN"],
+            args=["--no-sandbox", "--disable-gpu"],
         )
         yield b
         b.close()
@@ -261,6 +260,11 @@ def page(browser, cms):
 
 
 def screenshot(page, name, **options):
+    """Once fades and slides are over and images loaded (docs/img shows these)."""
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running')
+                 && [...document.images].every(i => i.complete)"""
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), **options)
     if os.environ.get("CMS_SCREENSHOTS") == "1":
@@ -290,7 +294,7 @@ def photo(path, size=(1200, 800), noise=False):
     return path
 
 
-def upload_figure(page, file, accept_dialog=None):
+def upload_figure(page, file):
     """Insert a figure in the body and upload ``file`` into it."""
     page.get_by_title("Chèn ảnh có chú thích").click()
     page.get_by_role("menuitem", name="Ảnh có chú thích").click()
@@ -370,6 +374,7 @@ def test_report_written_from_the_browser_is_what_the_reader_reads(cms, page, tmp
     page.keyboard.type(LEAD)
     page.keyboard.press("Enter")
     upload_figure(page, photo(tmp_path / "ra-quan.jpg"))
+    page.get_by_text("ra-quan.jpg").wait_for()  # uploaded, in the library
     screenshot(page, "cms-anh.png")
     page.get_by_role("button", name="Lấy những cái đã chọn").click()
     page.get_by_label("Mô tả ảnh (cho người khiếm thị)").fill("Đoàn viên ra quân")
