@@ -26,7 +26,7 @@ from cms.config import cms_config
 from conftest import CONTENT, ROOT, SEEDS, build, need, soup
 from PIL import Image
 
-from cms import DEFAULTS
+from cms import DEFAULTS, cms_settings
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import local_nginx
@@ -96,6 +96,15 @@ def test_config_from_the_registry_and_settings(backend, local, workflow):
         "required", True
     )
     assert config["collections"][0]["folder"] == "content/tin-tuc"
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"CMS_BACKEND": "github"}, {"CMS_BACKEND": {}}, {"CMS_MAX_UPLOAD_MB": 0}],
+)
+def test_unusable_settings_are_named(override, caplog):
+    assert cms_settings({**DEFAULTS, **override}) is None
+    assert next(iter(override)) in caplog.text
 
 
 def test_build_writes_admin_with_the_registrys_config(tmp_path, make_content):

@@ -43,8 +43,20 @@ DEFAULTS = {
 }
 
 
-def cms_settings(settings: dict) -> dict:
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def cms_settings(settings: dict) -> dict | None:
+    """CMS_* settings over DEFAULTS; None (and why, logged) when unusable."""
+    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    backend, size = merged["CMS_BACKEND"], merged["CMS_MAX_UPLOAD_MB"]
+    if not isinstance(backend, dict) or not backend.get("name"):
+        log.error(
+            "CMS_BACKEND: cần dạng {'name': 'github', 'repo': ..., 'branch': ...} "
+            "(docs/cms.md); /admin/ chưa được tạo"
+        )
+        return None
+    if isinstance(size, bool) or not isinstance(size, int | float) or size <= 0:
+        log.error("CMS_MAX_UPLOAD_MB: cần một số MB lớn hơn 0, ví dụ 20")
+        return None
+    return merged
 
 
 def read_registry(path: Path) -> dict | None:
@@ -104,6 +116,8 @@ def write_if_changed(path: Path, data: bytes) -> None:
 def write_admin(pelican) -> None:
     """Write /admin/ into the output, its configuration from the registry."""
     settings = cms_settings(pelican.settings)
+    if settings is None:
+        return
     dist = Path(settings["CMS_PACKAGES"]) / "decap-cms"
     if not (dist / "dist" / "decap-cms.js").is_file():
         log.warning(
