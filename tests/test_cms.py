@@ -151,6 +151,11 @@ def start_decap_server(repo, port, mode="fs"):
         GIT_REPO_DIRECTORY=str(repo),
         MODE=mode,
         LOG_LEVEL="warn",
+        # git mode commits each save: an identity on a machine without one
+        GIT_AUTHOR_NAME="Tin phường",
+        GIT_AUTHOR_EMAIL="cms@tin.example.vn",
+        GIT_COMMITTER_NAME="Tin phường",
+        GIT_COMMITTER_EMAIL="cms@tin.example.vn",
     )
     proc = subprocess.Popen([node, str(DECAP_SERVER)], env=env, cwd=repo)
     api = f"http://127.0.0.1:{port}/api/v1"
@@ -188,22 +193,23 @@ def served_cms(root, mode="fs"):
             subprocess.run(git + args, check=True)
     port = local_nginx.free_port()
     server, api = start_decap_server(repo, port, mode)
-    out = root / "out"
-    build(
-        content,
-        out,
-        CMS_LOCAL_BACKEND=api,
-        CMS_MAX_UPLOAD_MB=MAX_UPLOAD_MB,
-        SEARCH_INDEX=False,
-        PHOTOS_CACHE=str(root / "cache"),
-    )
-    # deploy/nginx.conf as it is, the local backend's port aside.
-    conf = root / "nginx-site.conf"
-    text = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
-    assert "http://127.0.0.1:8081" in text
-    conf.write_text(text.replace(":8081", f":{port}"), encoding="utf-8")
-    saved, local_nginx.CONF = local_nginx.CONF, conf
+    saved = local_nginx.CONF
     try:
+        out = root / "out"
+        build(
+            content,
+            out,
+            CMS_LOCAL_BACKEND=api,
+            CMS_MAX_UPLOAD_MB=MAX_UPLOAD_MB,
+            SEARCH_INDEX=False,
+            PHOTOS_CACHE=str(root / "cache"),
+        )
+        # deploy/nginx.conf as it is, the local backend's port aside.
+        conf = root / "nginx-site.conf"
+        text = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
+        assert "http://127.0.0.1:8081" in text
+        conf.write_text(text.replace(":8081", f":{port}"), encoding="utf-8")
+        local_nginx.CONF = conf
         with local_nginx.serve(out, root / "nginx", local_nginx.free_port()) as base:
             yield f"{base}/admin/", content, api
     finally:
