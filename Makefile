@@ -41,6 +41,7 @@ help:
 	@echo '  make regenerate   dựng lại mỗi khi tệp thay đổi'
 	@echo '  make serve        xem output/ tại http://$(SERVER):$(PORT)'
 	@echo '  make devserver    dựng lại khi lưu và phục vụ tại http://$(SERVER):$(PORT)'
+	@echo '  make cms          máy chủ cục bộ cho trang soạn tin /admin/ (cùng make devserver)'
 	@echo '  make publish      dựng bản chính thức (kiểm tra nghiêm) vào output/'
 	@echo '  make bench [QUICK=1]   đo thời gian dựng (docs/performance.md)'
 	@echo '  make bench-site        đo dung lượng trang và Lighthouse'
@@ -61,7 +62,16 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-html: $(STAMP)
+# The CMS at /admin/ (docs/cms.md): its npm packages, pinned in
+# cms/package-lock.json, installed as the virtualenv is.
+NPM_STAMP = $(CURDIR)/cms/node_modules/.installed
+
+$(NPM_STAMP): $(CURDIR)/cms/package-lock.json
+	@command -v npm >/dev/null || { echo 'Cần Node.js và npm cho trang soạn tin: apt-get install nodejs npm'; exit 1; }
+	cd "$(CURDIR)/cms" && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+html: $(STAMP) $(NPM_STAMP)
 	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
@@ -77,8 +87,13 @@ serve: $(STAMP)
 
 # Rebuilds on save, reloads the open page (livereload), keeps running when a
 # build fails; one Pelican process, so rebuilds reuse unchanged work.
-devserver: $(STAMP)
+devserver: $(STAMP) $(NPM_STAMP)
 	@$(EDITOR_TOOLS) -m editor.devserver "$(INPUTDIR)" "$(OUTPUTDIR)" "$(CONFFILE)" --host $(SERVER) --port $(PORT)
+
+# The CMS's local backend: decap-server on 127.0.0.1:8081 writing into this
+# folder; open /admin/ of `make devserver` beside it (docs/cms.md).
+cms: $(NPM_STAMP)
+	cd "$(CURDIR)/cms" && PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$(BASEDIR)" ./node_modules/.bin/decap-server
 
 EDITOR_TOOLS = PYTHONPATH="$(BASEDIR)/plugins" $(VENV)/bin/python
 
@@ -96,7 +111,7 @@ check: $(STAMP)
 # Content check, then deploy/publish.py: build into output.new with
 # publishconf.py, check every link, minify, fingerprint, precompress, and only
 # then swap it in; a failure leaves the published output/ untouched.
-publish: $(STAMP) check
+publish: $(STAMP) $(NPM_STAMP) check
 	$(VENV)/bin/python deploy/publish.py "$(INPUTDIR)" "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" --pelican "$(PELICAN)"
 
 # --- Deploy targets (settings from the environment; see README "Deploying")
@@ -117,14 +132,14 @@ github: publish
 s3_upload: publish
 	$(VENV)/bin/python deploy/s3_upload.py "$(OUTPUTDIR)"
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTESTOPTS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-.PHONY: help venv html clean regenerate serve devserver publish test lint import new check rsync_upload github s3_upload
+.PHONY: help venv cms html clean regenerate serve devserver publish test lint import new check rsync_upload github s3_upload
 
 # Build benchmark (docs/performance.md): against vanilla Pelican and Hugo
 # (Debian's hugo package). QUICK=1: N = 1,000 only.

@@ -39,6 +39,8 @@ PLUGINS = [
     "awards",
     "seo",
     "office",
+    # Decap CMS at /admin/, its config.yml made from the registry (docs/cms.md).
+    "cms",
     # Build speed, all of it: a cold build reads on every core (it fills
     # Pelican's content cache, CACHE_CONTENT below; the same site without).
     "parallel_read",
