@@ -157,8 +157,12 @@ def recover(site: Site) -> list[str]:
         for p in (site.output.with_name(site.output.name + s) for s in (".new", ".old"))
         if p.exists()
     ]
+    left += site.output.parent.glob(f".{site.output.name}.link-*")
     for path in left:
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     if left:
         notes.append(f"đã xóa {len(left)} thư mục dở dang của lần đăng trước.")
     return notes
@@ -205,24 +209,24 @@ def base_time(content: Path) -> int:
 
 
 def run_pelican(args, staging: Path) -> None:
-    """Pelican's build, its output shown as it comes; a full disk is told
-    apart from a content error."""
-    build = subprocess.Popen(
+    """Pelican's build.  Its output is shown when it ends, except on a full
+    disk, where its traceback would only hide the one thing to do."""
+    say("Đang dựng trang…")
+    build = subprocess.run(
         [args.pelican, args.content, "-o", str(staging), "-s", args.settings],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
     )
-    said = []
-    for line in build.stdout:
-        sys.stdout.write(line)
-        said.append(line)
+    text = " ".join(build.stdout.split())
+    if build.returncode != 0 and (
+        "No space left on device" in text or "[Errno 28]" in text
+    ):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    sys.stdout.write(build.stdout)
     sys.stdout.flush()
-    text = " ".join("".join(said).split())
-    if build.wait() != 0 or not (staging / "index.html").is_file():
-        if "No space left on device" in text or "[Errno 28]" in text:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if build.returncode != 0 or not (staging / "index.html").is_file():
         raise Refused("dựng trang thất bại (xem lỗi ở trên)")
 
 
