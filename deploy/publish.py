@@ -82,13 +82,17 @@ class Site:
         link.unlink(missing_ok=True)
         os.symlink(os.path.relpath(release, self.output.parent), link)
         if self.output.is_dir() and not self.output.is_symlink():
-            self.output.rename(self.releases / release_name())
+            # named after its own time: older than the release replacing it
+            aside = release_name(self.output.stat().st_mtime)
+            self.output.rename(self.releases / aside)
             test_hook("between-renames")
         os.replace(link, self.output)
 
 
-def release_name() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+def release_name(when: float | None = None) -> str:
+    """A release folder's name: its time, so that names sort by age."""
+    moment = datetime.now(UTC) if when is None else datetime.fromtimestamp(when, UTC)
+    return moment.strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def test_hook(point: str) -> None:

@@ -114,9 +114,12 @@ def test_a_crash_between_the_two_renames_is_repaired_and_said(
     """A plain output/ folder (an older publish, or make html) is moved aside
     before the link takes its place: a crash between the two renames leaves
     no output/; the next publish puts the newest whole release back first,
-    and its messages say so, even when it fails itself."""
+    and its messages say so, even when it fails itself.  The newest is the
+    release that had passed every check, not the folder it was replacing."""
     out = tmp_path / "site" / "output"
-    shutil.copytree(clean, out)  # a plain folder
+    other = tmp_path / "other" / "output"
+    assert publish(other_content(tmp_path / "old"), other).returncode == 0
+    shutil.copytree(other, out)  # a plain folder with another site
     crashed = publish(content, out, PUBLISH_TEST_HOOK="crash:between-renames")
     assert crashed.returncode == -9 and not out.exists()
     broken = make_content(
