@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,21 +215,24 @@ def base_time(content: Path) -> int:
 
 def run_pelican(args, staging: Path) -> None:
     """Pelican's build.  Its output is shown when it ends, except on a full
-    disk, where its traceback would only hide the one thing to do."""
+    disk, where its traceback would only hide the one thing to do.  It goes
+    through a file, not a pipe: a process Pelican leaves behind could hold a
+    pipe open and this would wait for it."""
     say("Đang dựng trang…")
-    build = subprocess.run(
-        [args.pelican, args.content, "-o", str(staging), "-s", args.settings],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
-    text = " ".join(build.stdout.split())
-    if build.returncode != 0 and (
-        "No space left on device" in text or "[Errno 28]" in text
-    ):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    sys.stdout.write(build.stdout)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        build = subprocess.run(
+            [args.pelican, args.content, "-o", str(staging), "-s", args.settings],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.seek(0)
+        said = log.read()
+    if build.returncode != 0:
+        text = " ".join(said.split())
+        full = shutil.disk_usage(staging.parent).free < 2**20
+        if full or "No space left on device" in text or "[Errno 28]" in text:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    sys.stdout.write(said)
     sys.stdout.flush()
     if build.returncode != 0 or not (staging / "index.html").is_file():
         raise Refused("dựng trang thất bại (xem lỗi ở trên)")
