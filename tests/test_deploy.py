@@ -127,6 +127,22 @@ def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
     assert not (tmp_path / "output").exists()
 
 
+def test_stamp_mtimes_moves_only_what_changed(tmp_path):
+    from postprocess import stamp_mtimes
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, texts in ((old, ("a", "b")), (new, ("a", "c", "new"))):
+        folder.mkdir()
+        for name, text in zip(("same", "changed", "added"), texts, strict=False):
+            (folder / name).write_text(text)
+    os.utime(old / "same", (5000, 5000))
+    os.utime(old / "changed", (9000, 9000))
+    assert stamp_mtimes(new, old, base=7000) == 2
+    times = {p.name: p.stat().st_mtime for p in new.iterdir()}
+    # kept; one past the old time (later than the base); the base
+    assert times == {"same": 5000, "changed": 9001, "added": 7000}
+
+
 # --- nginx ---------------------------------------------------------------
 
 

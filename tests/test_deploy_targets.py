@@ -318,3 +318,50 @@ def test_github_pushes_the_site_to_gh_pages(tmp_path):
         check=True,
     ).stdout
     assert home == (out / "index.html").read_bytes()
+
+
+# --- the pure parts --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "cache", "asset"),
+    [
+        ("theme/css/site.43a0944c32.css", "immutable", True),
+        ("pagefind/fragment/vi_35d5515.pf_fragment", "immutable", True),
+        ("pagefind/pagefind.vi_7020efb1d1.pf_meta", "immutable", True),
+        ("images/2024/a-480w.webp", "max-age=86400", True),
+        ("pagefind/pagefind-entry.json", "max-age=300", False),
+        ("pagefind/pagefind.js", "max-age=300", False),
+        ("pagefind/wasm.unknown.pagefind", "max-age=300", False),
+        ("tin-tuc/2024/01/a/index.html", "max-age=300", False),
+        ("theme/css/site.css", "max-age=300", False),
+    ],
+)
+def test_cache_class(path, cache, asset):
+    import s3_upload
+
+    got_cache, got_asset = s3_upload.cache_class(path)
+    assert cache in got_cache and got_asset is asset
+
+
+def test_plan_deletions_keeps_assets_for_the_grace_period():
+    from s3_upload import STATE, plan_deletions
+
+    stored = [
+        "index.html",
+        "old/index.html",
+        "pagefind/a.pf_meta",
+        "pagefind/b.pf_meta",
+        STATE,
+    ]
+    files = ["index.html"]
+    since = {"pagefind/b.pf_meta": 1000.0}
+    delete, stale = plan_deletions(stored, files, since, now=1500.0, grace=400.0)
+    # a page goes at once; b has been unused for 500 s > 400 s; a just now
+    assert delete == ["old/index.html", "pagefind/b.pf_meta"]
+    assert stale == {"pagefind/a.pf_meta": 1500.0}
+    stored = [p for p in stored if p not in delete]
+    delete, stale = plan_deletions(stored, files, stale, now=1600.0, grace=400.0)
+    assert "pagefind/a.pf_meta" not in delete and stale == {
+        "pagefind/a.pf_meta": 1500.0
+    }
