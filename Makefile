@@ -75,7 +75,7 @@ html: $(STAMP) $(NPM_STAMP)
 	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
-	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	rm -rf "$(OUTPUTDIR)" "$(OUTPUTDIR).releases"
 
 regenerate: $(STAMP)
 	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
@@ -108,26 +108,30 @@ new: $(STAMP)
 check: $(STAMP)
 	@$(EDITOR_TOOLS) -m editor check "$(INPUTDIR)" $(if $(FORMAT),--format $(FORMAT))
 
-# Content check, then deploy/publish.py: build into output.new with
-# publishconf.py, check every link, minify, fingerprint, precompress, and only
-# then swap it in; a failure leaves the published output/ untouched.
+# Content check, then deploy/publish.py: one publish at a time, a build into
+# a new release with publishconf.py, every link checked, minify, fingerprint,
+# precompress, and only then output/ switched to it (docs/deploy.md); a
+# failure leaves the published site untouched.  Needs SITEURL.
 publish: $(STAMP) $(NPM_STAMP) check
 	$(VENV)/bin/python deploy/publish.py "$(INPUTDIR)" "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" --pelican "$(PELICAN)"
 
-# --- Deploy targets (settings from the environment; see README "Deploying")
+# --- Deploy targets (settings from the environment; see docs/deploy.md)
 SSH_HOST ?=
 SSH_PORT ?= 22
 SSH_USER ?=
 SSH_TARGET_DIR ?=
+SSH_OPTS ?=
+GITHUB_REMOTE ?= origin
 GITHUB_PAGES_BRANCH ?= gh-pages
 
+# Checksums decide what is sent; changed files are put in place together at
+# the end (--delay-updates), removed ones deleted after that.
 rsync_upload: publish
-	@test -n "$(SSH_HOST)" -a -n "$(SSH_TARGET_DIR)" || { echo 'Cần SSH_HOST, SSH_USER, SSH_TARGET_DIR'; exit 2; }
-	rsync -e "ssh -p $(SSH_PORT)" -P -rlvzc --delete-after "$(OUTPUTDIR)/" "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+	@test -n "$(SSH_HOST)" -a -n "$(SSH_TARGET_DIR)" || { echo 'Cần SSH_HOST, SSH_USER, SSH_TARGET_DIR (docs/deploy.md)'; exit 2; }
+	rsync -e "ssh -p $(SSH_PORT) $(SSH_OPTS)" -rlzc --delay-updates --delete-after --stats "$(OUTPUTDIR)/" "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 github: publish
-	$(VENV)/bin/ghp-import -m "Đăng trang $$(git rev-parse --short HEAD)" -b $(GITHUB_PAGES_BRANCH) --no-jekyll "$(OUTPUTDIR)"
-	git push origin $(GITHUB_PAGES_BRANCH)
+	$(VENV)/bin/ghp-import -m "Đăng trang $$(git rev-parse --short HEAD)" -b $(GITHUB_PAGES_BRANCH) --no-jekyll --push --remote "$(GITHUB_REMOTE)" "$(OUTPUTDIR)"
 
 s3_upload: publish
 	$(VENV)/bin/python deploy/s3_upload.py "$(OUTPUTDIR)"

@@ -10,7 +10,9 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("SITEURL", "https://tinphuong.example.vn").rstrip("/")
+# The site's address, from the environment, or written here once in place of
+# "" (docs/deploy.md).  deploy/publish.py refuses to publish without one.
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
 
 FEED_DOMAIN = SITEURL

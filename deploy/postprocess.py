@@ -3,6 +3,7 @@ precompressed copies.  Each step is a function over an output folder; the
 publish script chains them on a temporary folder before swapping it in.
 """
 
+import filecmp
 import gzip
 import hashlib
 import os
@@ -131,7 +132,31 @@ def precompress(root: Path) -> tuple[int, int, int]:
     return count, raw, gz_total
 
 
-def normalise_mtimes(root: Path, stamp: int = 315532800) -> None:
-    """One fixed modification time for every file (1980-01-01): reproducible trees."""
-    for path in root.rglob("*"):
+def stamp_mtimes(root: Path, previous: Path | None, base: int) -> int:
+    """Give every file a modification time that moves whenever its bytes do.
+
+    nginx builds ``ETag`` and ``Last-Modified`` from a file's mtime and size,
+    so a changed file must never keep its mtime.  A file identical to the one
+    in ``previous`` (the site being replaced) keeps that file's mtime, so its
+    validators stay good; a changed file gets ``base`` or one second past its
+    previous mtime, whichever is later; a new file gets ``base`` (the time of
+    the last commit: two fresh publishes of a commit stamp the same times).
+    Returns how many files are new or changed.
+    """
+    changed = 0
+    for path in sorted(root.rglob("*")):
+        stamp = base
+        if path.is_file() and not path.is_symlink():
+            old = previous / path.relative_to(root) if previous else None
+            if old is None or not old.is_file():
+                changed += 1
+            else:
+                before = int(old.stat().st_mtime)
+                if filecmp.cmp(old, path, shallow=False):
+                    stamp = before
+                else:
+                    stamp = max(base, before + 1)
+                    changed += 1
         os.utime(path, (stamp, stamp), follow_symlinks=False)
+    os.utime(root, (base, base))
+    return changed

