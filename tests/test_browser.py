@@ -19,7 +19,8 @@ from search_fixture import FIRST, FOUND, NO_MATCH, WARD_QUERY, write_fixture
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 NGINX = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
-CSP = re.search(r'set \$csp "([^"]+)"', NGINX).group(1)
+# The public pages' policy: the default of deploy/nginx.conf's $csp map.
+CSP = re.search(r'map \$uri \$csp \{\s*default "([^"]+)"', NGINX).group(1)
 
 EXTRA = {
     "tin-tuc/2024/duc-thuan.md": """Title: Phường Đức Thuận ra quân bảo đảm an toàn giao thông
