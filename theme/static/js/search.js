@@ -240,11 +240,13 @@ function main() {
     if (mine !== latest) return;
     const best = new Map();
     for (const found of searches) {
-      for (const r of found.results) {
+      // Each spelling's own matches: "dang uy" may find "dân ... ủy" in a
+      // page where "đang uy" finds "Đảng uỷ" side by side.
+      for (const r of found.results.filter((r) => realMatch(r.words, words.length))) {
         if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
       }
     }
-    hits = [...best.values()].filter((r) => realMatch(r.words, words.length));
+    hits = [...best.values()];
     const first = new Map(hits.map((r) => [r.id, 0]));
     // A ward named in the query: that ward's reports first.
     for (const ward of wards) {
