@@ -259,9 +259,9 @@ def one_bundle(count: int, work: Path) -> None:
         },
     )
     Pelican(settings).run()
-    print(f"| {count:,} | one bundle | query | fetched | requests |")
+    print("| reports | index | query | fetched | requests |")
     for query in QUERIES:
-        sent, gz, requests = first_search_bytes(folder / "out", query)
+        _, gz, requests = first_search_bytes(folder / "out", query)
         print(f"| {count:,} | one bundle | {query} | {gz / 1000:.0f} kB | {requests} |")
 
 
