@@ -1,6 +1,7 @@
 """What the search index costs, measured on generated reports.
 
     .venv/bin/python bench/search_bench.py [N ...]   (default: 1000 10000)
+    .venv/bin/python bench/search_bench.py --one-bundle N ...   (comparison)
 
 For each N (``/work/shared/bench/gen_corpus.py`` reports, or
 ``$GEN_CORPUS``): a cold build without the index and one with it (wall
@@ -238,7 +239,38 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def one_bundle(count: int, work: Path) -> None:
+    """For comparison only (not what the plugin does): every report in one
+    bundle, built in this process; the first-search bytes."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import search
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    search.bundle_names = lambda days, largest: ["all"] * len(days)
+    folder = work / f"one-{count}"
+    content = corpus(folder, count)
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(folder / "out"),
+            "CACHE_PATH": str(folder / "cache"),
+        },
+    )
+    Pelican(settings).run()
+    print("| reports | index | query | fetched | requests |")
+    for query in QUERIES:
+        _, gz, requests = first_search_bytes(folder / "out", query)
+        print(f"| {count:,} | one bundle | {query} | {gz / 1000:.0f} kB | {requests} |")
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one-bundle"]:
+        with tempfile.TemporaryDirectory(prefix="search-bench-") as work:
+            for count in [int(a) for a in argv[1:]] or [1000]:
+                one_bundle(count, Path(work))
+        return
     counts = [int(a) for a in argv] or [1000, 10000]
     with tempfile.TemporaryDirectory(prefix="search-bench-") as work:
         results = []

@@ -14,6 +14,7 @@ set by publishconf.py) then fails, a dev build warns, and the rest of the
 index is written either way.
 """
 
+import atexit
 import logging
 import os
 import shutil
@@ -84,6 +85,7 @@ def start(generator) -> None:
     """Start indexing the changed bundles while Pelican writes the pages:
     Pagefind's processes do the work, this one only waits at the end."""
     settings = generator.settings
+    _stop(_JOBS.pop(str(Path(settings["OUTPUT_PATH"])), None))  # a failed build's
     if not setting(settings, "SEARCH_INDEX"):
         return
     planned, left_out = plan(generator.articles, settings)
@@ -148,6 +150,23 @@ def finish(pelican) -> None:
     )
     if left_out and strict:
         raise StrictBuildFailed(len(left_out))
+
+
+def _stop(job: dict | None) -> None:
+    """End an indexing job that no build will wait for, and its files."""
+    if job and "process" in job:
+        job["process"].kill()
+        job["process"].wait()
+        shutil.rmtree(job["scratch"], ignore_errors=True)
+
+
+@atexit.register
+def _stop_unfinished() -> None:
+    """A build that stopped before its end (a strict build's content error,
+    Ctrl-C) leaves no indexing process and no scratch folder behind."""
+    for job in _JOBS.values():
+        _stop(job)
+    _JOBS.clear()
 
 
 def register():

@@ -62,11 +62,25 @@ def _pagefind(site: Path, target: Path) -> tuple[int, str]:
         CONFIG["force_language"],
     ]
     run = subprocess.run(command, capture_output=True, text=True, errors="replace")
-    said = (run.stdout + run.stderr).strip()
+    said = (run.stderr + "\n" + run.stdout).strip()  # its warnings first
     indexed = re.search(r"Indexed (\d+) pages?", said)
     if run.returncode or not indexed:
         return -1, said
     return int(indexed.group(1)), said
+
+
+# Pagefind's progress lines, as opposed to what it says went wrong.
+_PROGRESS = re.compile(
+    r"^(Running|Source|Output|\[|Found|Note|Search will|Total|Finished|Did not|"
+    r"↳|Discovered|\s+Indexed)"
+)
+
+
+def _why(said: str) -> str:
+    """What Pagefind said about a page it did not take."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    problems = [line for line in lines if not _PROGRESS.match(line)]
+    return "Pagefind: " + (problems[0] if problems else "không nhận trang")
 
 
 def _index(job: dict) -> list[list[str]]:
@@ -87,7 +101,7 @@ def _index(job: dict) -> list[list[str]]:
             shutil.copy(site / path, alone)
             count, said = _pagefind(Path(scratch) / "site", Path(scratch) / "out")
         if count != 1:
-            rejected.append([source, said.splitlines()[-1] if said else "?"])
+            rejected.append([source, _why(said)])
             (site / path).unlink()
     count, said = _pagefind(site, target)
     if count < 0:

@@ -44,6 +44,14 @@ function fold(text) {
     .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 }
 
+/** A word with its tone mark moved to its end: "hòa" and "hoà", "ủy" and
+    "uỷ" are the same word; "thưởng" and "thường" are not. */
+const TONES = /[\u0300\u0301\u0303\u0309\u0323]/g;
+function toneKey(word) {
+  const parts = word.normalize("NFD");
+  return parts.replace(TONES, "") + (parts.match(TONES) || []).join("");
+}
+
 /** The query's words, NFC and lower case. */
 function wordsOf(query) {
   return query.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -83,8 +91,8 @@ function bare(token) {
 function answers(word, words, i) {
   const q = words[i];
   const exact = fold(q) !== q;
-  const a = exact ? word : fold(word);
-  const b = exact ? q : fold(q);
+  const a = exact ? toneKey(word) : fold(word);
+  const b = exact ? toneKey(q) : fold(q);
   return a === b || (i === words.length - 1 && a.startsWith(b));
 }
 
@@ -240,11 +248,13 @@ function main() {
     if (mine !== latest) return;
     const best = new Map();
     for (const found of searches) {
-      for (const r of found.results) {
+      // Each spelling's own matches: "dang uy" may find "dân ... ủy" in a
+      // page where "đang uy" finds "Đảng uỷ" side by side.
+      for (const r of found.results.filter((r) => realMatch(r.words, words.length))) {
         if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
       }
     }
-    hits = [...best.values()].filter((r) => realMatch(r.words, words.length));
+    hits = [...best.values()];
     const first = new Map(hits.map((r) => [r.id, 0]));
     // A ward named in the query: that ward's reports first.
     for (const ward of wards) {
@@ -262,8 +272,9 @@ function main() {
       const pool = hits.slice(0, EXACT_POOL);
       const exact = new Set();
       await Promise.all(pool.map(async (r) => {
-        const page = new Set((await r.data()).content.split(/\s+/).map(bare));
-        if (words.every((w) => page.has(w))) exact.add(r.id);
+        const text = (await r.data()).content.split(/\s+/);
+        const page = new Set(text.map((token) => toneKey(bare(token))));
+        if (words.every((w) => page.has(toneKey(w)))) exact.add(r.id);
       }));
       pool.sort((a, b) => exact.has(b.id) - exact.has(a.id));
       hits.splice(0, pool.length, ...pool);
