@@ -24,6 +24,7 @@ import yaml
 from cms.config import cms_config
 from conftest import CONTENT, ROOT, SEEDS, build, need, soup
 from PIL import Image
+from portal.registry import load_registry, parse_registry
 
 from cms import DEFAULTS, cms_settings
 
@@ -62,8 +63,7 @@ REPORT = "Title: Tin\nDate: 2025-02-03\nWard: Đức Thuận\nTopics: Y tế\n\n
 
 
 def registry():
-    with (CONTENT / "data/registry.toml").open("rb") as f:
-        return tomllib.load(f)
+    return load_registry(CONTENT / "data/registry.toml")
 
 
 @pytest.mark.parametrize(
@@ -76,10 +76,14 @@ def registry():
 )  # fmt: skip
 def test_config_from_the_registry_and_settings(backend, local, workflow):
     settings = dict(DEFAULTS, CMS_BACKEND=backend, CMS_LOCAL_BACKEND=local)
-    registry = {
-        "ward": [{"name": "Nghi Hòa", "town": "thị xã Cửa Lò"}],
-        "topic": [{"name": "Y tế"}],
-    }
+    registry = parse_registry(
+        {
+            "ward": [
+                {"name": "Nghi Hòa", "town": "thị xã Cửa Lò", "province": "Nghệ An"}
+            ],
+            "topic": [{"name": "Y tế"}],
+        }
+    )
     config = cms_config(registry, settings)
     assert config["backend"] == backend and config["locale"] == "vi"
     assert config.get("publish_mode") == workflow
@@ -359,11 +363,11 @@ def test_ward_and_topic_selects_list_exactly_the_registry(cms, page):
     data = registry()
     page.get_by_label("Phường", exact=True).click()
     wards = [o.inner_text() for o in page.get_by_role("option").all()]
-    assert wards == [f"{w['name']} ({w['town']})" for w in data["ward"]]
+    assert wards == [f"{w.name} ({w.town})" for w in data.wards]
     page.keyboard.press("Escape")
     page.get_by_label("Chủ đề", exact=True).click()
     topics = [o.inner_text() for o in page.get_by_role("option").all()]
-    assert topics == [t["name"] for t in data["topic"]]
+    assert topics == [t.name for t in data.topics]
     page.keyboard.press("Escape")
     # The form cannot take a ward that is not in the registry: typing one
     # offers nothing to choose.
@@ -500,7 +504,7 @@ def test_failed_save_says_so_and_keeps_what_was_typed(cms, page):
     title = "Nghi Hải tổng kết phong trào văn hóa cơ sở"
     page.get_by_label("Tiêu đề").fill(title)
     page.get_by_label("Ngày đăng").fill("2024-02-20T08:00")
-    choose(page, "Phường", "Nghi Hải (thị xã Cửa Lò)")
+    choose(page, "Phường", "Nghi Hải (thành phố Vinh)")
     choose(page, "Chủ đề", "Văn hóa – Thể thao")
     page.locator("[data-slate-editor]").click()
     page.keyboard.type("Chiều ngày 20/02/2024, UBND phường Nghi Hải tổ chức hội nghị.")
@@ -596,7 +600,7 @@ def test_review_workflow_draft_then_ready_then_published(browser, tmp_path):
             new_report(page, admin)
             page.get_by_label("Tiêu đề").fill("Nghi Tân ra quân làm sạch bãi biển")
             page.get_by_label("Ngày đăng").fill("2024-04-02T07:30")
-            choose(page, "Phường", "Nghi Tân (thị xã Cửa Lò)")
+            choose(page, "Phường", "Nghi Tân (thành phố Vinh)")
             choose(page, "Chủ đề", "Môi trường")
             page.locator("[data-slate-editor]").click()
             page.keyboard.type("Sáng ngày 02/4/2024, phường Nghi Tân ra quân.")

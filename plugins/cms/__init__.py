@@ -9,11 +9,11 @@ exactly the registry's wards and topics.
 
 import json
 import logging
-import tomllib
 from pathlib import Path
 
 import yaml
 from pelican import signals
+from portal.registry import Registry, RegistryError, load_registry
 
 from .config import cms_config
 
@@ -59,17 +59,17 @@ def cms_settings(settings: dict) -> dict | None:
     return merged
 
 
-def read_registry(path: Path) -> dict | None:
+def read_registry(path: Path) -> Registry | None:
+    """The portal's registry, or None when it cannot be read (the portal
+    plugin reports why, with the fix)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        log.warning(
-            "CMS: không đọc được danh mục %s (%s): /admin/ chưa được tạo", path, e
-        )
+        return load_registry(path)
+    except RegistryError:
+        log.warning("CMS: danh mục %s có lỗi: /admin/ chưa được tạo", path)
         return None
 
 
-def admin_files(dist: Path, css: Path, registry: dict, settings: dict) -> dict:
+def admin_files(dist: Path, css: Path, registry: Registry, settings: dict) -> dict:
     """Each file of /admin/ (name -> bytes): Decap's script, the chunks it
     loads from its own folder and its licences, our scripts, the site's CSS
     for the preview, the page and the configuration."""

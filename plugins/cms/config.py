@@ -5,6 +5,8 @@ added to the registry is in the form's select after the next build and the
 form can produce no ward the registry lacks.
 """
 
+from portal.registry import Registry
+
 # Git hosts whose Decap backend has the editorial workflow (draft → review →
 # ready as pull/merge requests); Gitea's backend saves straight to the branch.
 WORKFLOW_BACKENDS = {"github", "gitlab", "bitbucket", "azure", "forgejo"}
@@ -23,14 +25,13 @@ MARKDOWN_BUTTONS = [
 ]
 
 
-def options(entries: list[dict], detail: str = "") -> list[dict]:
-    """Select options: the registry's name as value, ``detail`` for the label."""
+def options(entries, detail=lambda entry: "") -> list[dict]:
+    """Select options: the registry's name as value, ``detail(entry)`` (the
+    ward's unit today, say) added to the label."""
     return [
         {
-            "label": f"{e['name']} ({e[detail]})"
-            if detail and e.get(detail)
-            else e["name"],
-            "value": e["name"],
+            "label": f"{e.name} ({detail(e)})" if detail(e) else e.name,
+            "value": e.name,
         }
         for e in entries
     ]
@@ -82,7 +83,7 @@ def _text(name: str, label: str, hint: str = "", widget: str = "string") -> dict
     return {**field, "hint": hint} if hint else field
 
 
-def report_fields(registry: dict, max_bytes: int) -> list[dict]:
+def report_fields(registry: Registry, max_bytes: int) -> list[dict]:
     """A report's fields, in the order of its header."""
     return [
         {"name": "title", "label": "Tiêu đề", "widget": "string"},
@@ -97,7 +98,7 @@ def report_fields(registry: dict, max_bytes: int) -> list[dict]:
             "name": "ward",
             "label": "Phường",
             "widget": "select",
-            "options": options(registry.get("ward", []), "town"),
+            "options": options(registry.wards, lambda ward: ward.town),
         },
         {
             "name": "topics",
@@ -105,7 +106,7 @@ def report_fields(registry: dict, max_bytes: int) -> list[dict]:
             "widget": "select",
             "multiple": True,
             "min": 1,
-            "options": options(registry.get("topic", [])),
+            "options": options(registry.topics),
         },
         _text(
             "authors", "Tác giả", "Cách nhau bằng dấu phẩy; trống: tin không ký tên."
@@ -133,8 +134,8 @@ def page_fields(max_bytes: int) -> list[dict]:
     ]
 
 
-def cms_config(registry: dict, settings: dict) -> dict:
-    """The ``config.yml`` Decap reads, from the parsed registry and CMS_* settings."""
+def cms_config(registry: Registry, settings: dict) -> dict:
+    """The ``config.yml`` Decap reads, from the registry and CMS_* settings."""
     content = settings["CMS_CONTENT_DIR"].strip("/")
     max_bytes = int(settings["CMS_MAX_UPLOAD_MB"] * 1024 * 1024)
     # The year of the report's date. Decap reads it in UTC (stringTemplate's

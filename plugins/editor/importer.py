@@ -185,13 +185,13 @@ def suggest_topics(text: str, registry: Registry, limit: int = 2) -> list:
 
 
 def registry_names(registry: Registry) -> list[str]:
-    """Wards, towns and provinces of the registry, as proper names."""
+    """Wards, towns (every unit a ward has belonged to) and provinces of the
+    registry, as proper names."""
     names = set()
     for ward in registry.wards:
         names.add(ward.name)
-        names.update(
-            _TOWN_KIND.sub("", place) for place in (ward.town, ward.province) if place
-        )
+        places = (ward.town, ward.province, *(p.parent for p in ward.history.periods))
+        names.update(_TOWN_KIND.sub("", place) for place in places if place)
     return sorted(names)
 
 

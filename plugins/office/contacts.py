@@ -93,7 +93,12 @@ def parse_contacts(data: dict, source: str, url_pattern: str) -> list[WardContac
     """Every ``[[ward]]`` of parsed registry TOML, with its contact table
     (empty fields when it has none), in registry order."""
     wards = []
-    for i, entry in enumerate(data.get("ward", []), 1):
+    entries = data.get("ward", [])
+    if not isinstance(entries, list):
+        return []  # "[ward]" for "[[ward]]": the registry's own check says it
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            continue  # the registry's own check reports it
         where = f"{source}: [[ward]] thứ {i}"
         name = nfc(str(entry.get("name", "")).strip())
         if not name:
