@@ -20,7 +20,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
-from pelican.log import LimitFilter
 from pelican.urlwrappers import Category
 from vietnamese.text import slugify
 
@@ -107,12 +106,8 @@ def total_order(pelican):
         pelican.settings["ARTICLE_ORDER_BY"] = newest_first
 
 
-def show_problems_again(generator):
-    """Pelican hides any warning it has already logged in this process, so
-    the dev server's next build would hide a problem the editor has not
-    fixed yet.  Each build starts with a clean slate, and a fresh record of
-    the files Pelican fails on."""
-    LimitFilter._raised_messages.clear()
+def record_failures(generator):
+    """Each build starts with a fresh record of the files Pelican fails on."""
     failures.install()
 
 
@@ -205,7 +200,7 @@ def check_content(generators):
 
 def register():
     signals.initialized.connect(total_order)
-    signals.article_generator_init.connect(show_problems_again)
+    signals.article_generator_init.connect(record_failures)
     # pretaxonomy: articles are read and sorted into published and drafts but
     # not yet grouped, so later plugins group the canonical wards and topics.
     signals.article_generator_pretaxonomy.connect(resolve_articles)

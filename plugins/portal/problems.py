@@ -9,6 +9,12 @@ import logging
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
+# Pelican's loggers (pelican.log.LimitLogger) drop a message they have
+# already logged in this process, so the dev server's next build would hide
+# a problem the editor has not fixed yet: this one says every problem of
+# every build (LimitLogger's own public switch).
+if hasattr(log, "disable_filter"):
+    log.disable_filter()
 
 CONTEXT_KEY = "PORTAL_PROBLEMS"
 
