@@ -165,18 +165,12 @@ def test_unknown_ward_warns_in_dev_builds(tmp_path, make_content, caplog):
     assert (tmp_path / "out/tin-tuc/2024/03/tin-thu/index.html").exists()
 
 
-def test_a_problem_left_unfixed_is_said_again_by_the_next_build(
-    tmp_path, make_content, caplog
-):
-    """The dev server builds again in one process: Pelican's loggers would
-    hide a warning they had logged once, and the editor would think the
-    problem fixed."""
-    content = make_content({"a.md": ARTICLE.format(ward="Nghi Hoa", topics="QP-AN")})
-    for n in (1, 2):
-        caplog.clear()
-        settings = build(content, tmp_path / f"out{n}")
-        messages = warnings_logged(caplog.records, settings)
-        assert any("không có phường 'Nghi Hoa'" in m for m in messages), n
+def test_a_new_site_without_reports_builds(tmp_path, make_content):
+    """An office's first build, before any report: a home page that says so."""
+    content = make_content({})
+    build(content, tmp_path / "out")
+    page = soup(tmp_path / "out/index.html")
+    assert page.main.p.get_text() == "Chưa có tin nào."
 
 
 def test_strict_build_stops_before_writing(tmp_path, make_content, caplog):
