@@ -3,6 +3,7 @@
 import filecmp
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -266,6 +267,9 @@ def test_precompressed_files_are_sent_with_vary(nginx):
     assert plain.body == (out / page[1:]).read_bytes()
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
 def expected_cache(path: str) -> str:
     """The cache class a file should get, written out independently of
     nginx.conf and s3_upload.py (docs/deploy.md, "Caching")."""
@@ -273,23 +277,40 @@ def expected_cache(path: str) -> str:
     if re.search(r"\.[0-9a-f]{10}\.(css|js)$", name) or (
         path.startswith("pagefind/") and ".pf_" in name
     ):
-        return "public, max-age=31536000, immutable"
+        return IMMUTABLE
     if name.rsplit(".", 1)[-1] in ("webp", "jpg", "jpeg", "png", "svg", "avif"):
         return "public, max-age=86400"
+    if path.startswith("admin/"):  # the CMS: its config follows the registry
+        return "no-cache"
     return "public, max-age=300, must-revalidate"
 
 
 def test_every_file_gets_its_cache_class(nginx):
     base, out, _ = nginx
     files = [f for f in tree(out) if not f.endswith((".gz", ".br"))]
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= set(files)
+    # the search's entry points: the list of bundles, and in each bundle the
+    # files that keep their names while their bytes change
+    bundles = json.loads((out / "pagefind/bundles.json").read_bytes())["bundles"]
+    entries = ["pagefind/bundles.json"]
+    for bundle in bundles:
+        entries += [
+            f"pagefind/{bundle}/{name}"
+            for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js")
+        ]
+        wasm = [f for f in files if re.match(f"pagefind/{bundle}/wasm\\.", f)]
+        assert wasm, bundle
+        entries += wasm
+    assert bundles and set(entries) <= set(files) and "admin/index.html" in files
+    for path in entries:
+        assert expected_cache(path) == "public, max-age=300, must-revalidate"
     classes = {}
     for path in files:
         response = ask(base, "/" + path)
         assert response.status == 200, path
         assert response.getheader("Cache-Control") == expected_cache(path), path
         classes.setdefault(expected_cache(path), []).append(path)
-    assert len(classes) == 3 and all(len(v) >= 2 for v in classes.values())
+    assert len(classes) == 4 and all(len(v) >= 2 for v in classes.values())
+    assert any(f.endswith(".pf_meta") for f in classes[IMMUTABLE])
     # the same classes in the S3 upload
     sys.path.insert(0, str(ROOT / "deploy"))
     import s3_upload
