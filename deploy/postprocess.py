@@ -133,7 +133,7 @@ def compress(data: bytes) -> tuple[bytes, bytes]:
 
 def compressed(data: bytes, cache: Path | None) -> tuple[bytes, bytes]:
     """``compress(data)``, taken from ``cache`` when an earlier publish made
-    it (Brotli 11 takes seconds on the CMS's 6.5 MB of JS), else made and
+    it (Brotli 11 takes seconds on the CMS's 5.6 MiB of JS), else made and
     kept there.  Named by the content's SHA-256 and checked before use (a
     damaged copy is made again), so the bytes are the same as without it."""
     if cache is None:
