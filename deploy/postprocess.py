@@ -8,6 +8,9 @@ import gzip
 import hashlib
 import os
 import re
+import shutil
+import time
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,6 +19,10 @@ import brotli
 import minify_html
 
 TEXT_SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".csv", ".svg", ".txt")
+# The compressors and their settings: a cached copy is used only under the
+# same name, so a new zlib or Brotli starts a new folder.
+CODECS = f"gzip9-zlib{zlib.ZLIB_RUNTIME_VERSION}-brotli11-{brotli.__version__}"
+CACHE_DAYS = 7  # a cached copy no publish has used for this long is removed
 FINGERPRINTED = (".css", ".js")
 
 
@@ -117,18 +124,74 @@ def fingerprint(root: Path, folder: str = "theme") -> dict[str, str]:
     return renames
 
 
-def precompress(root: Path) -> tuple[int, int, int]:
-    """Write .gz and .br beside every text file; (files, bytes, gzip bytes)."""
+def compress(data: bytes) -> tuple[bytes, bytes]:
+    """(gzip, Brotli) of ``data``, both at their smallest."""
+    # mtime=0 and no file name: the same input gives the same bytes
+    gz = gzip.compress(data, compresslevel=9, mtime=0)
+    return gz, brotli.compress(data, quality=11)
+
+
+def compressed(data: bytes, cache: Path | None) -> tuple[bytes, bytes]:
+    """``compress(data)``, taken from ``cache`` when an earlier publish made
+    it (Brotli 11 takes seconds on the CMS's 5.6 MiB of JS), else made and
+    kept there.  Named by the content's SHA-256 and checked before use (a
+    damaged copy is made again), so the bytes are the same as without it."""
+    if cache is None:
+        return compress(data)
+    key = hashlib.sha256(data).hexdigest()
+    folder = cache / CODECS / key[:2]
+    kept = (folder / f"{key}.gz", folder / f"{key}.br")
+    try:
+        gz, br = (path.read_bytes() for path in kept)
+        if gzip.decompress(gz) == data and brotli.decompress(br) == data:
+            for path in kept:
+                os.utime(path)  # used: kept another CACHE_DAYS
+            return gz, br
+    except (OSError, EOFError, zlib.error, brotli.error):
+        pass
+    made = compress(data)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, body in zip(kept, made, strict=True):
+            scratch = path.with_name(f".{path.name}.{os.getpid()}")
+            scratch.write_bytes(body)
+            os.replace(scratch, path)  # whole or absent, for a publish beside
+    except OSError:  # the cache only saves time; the publish goes on without
+        pass
+    return made
+
+
+def prune(cache: Path) -> None:
+    """Remove copies no publish has used for ``CACHE_DAYS`` days, and those
+    of other compressor versions."""
+    if not cache.is_dir():
+        return
+    cutoff = time.time() - CACHE_DAYS * 86400
+    for folder in cache.iterdir():
+        if folder.name != CODECS:
+            shutil.rmtree(folder, ignore_errors=True)
+    for path in (cache / CODECS).rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:  # gone already, or used by a publish beside
+            pass
+
+
+def precompress(root: Path, cache: Path | None = None) -> tuple[int, int, int]:
+    """Write .gz and .br beside every text file; (files, bytes, gzip bytes).
+    ``cache``: a folder kept between publishes (:func:`compressed`)."""
     count = raw = gz_total = 0
     for path in sorted(root.rglob("*")):
         if path.suffix not in TEXT_SUFFIXES or not path.is_file():
             continue
         data = path.read_bytes()
-        # mtime=0 and no file name: the same input gives the same bytes
-        gz = gzip.compress(data, compresslevel=9, mtime=0)
+        gz, br = compressed(data, cache)
         path.with_name(path.name + ".gz").write_bytes(gz)
-        path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=11))
+        path.with_name(path.name + ".br").write_bytes(br)
         count, raw, gz_total = count + 1, raw + len(data), gz_total + len(gz)
+    if cache is not None:
+        prune(cache)
     return count, raw, gz_total
 
 

@@ -173,18 +173,23 @@ def recover(site: Site) -> list[str]:
     return notes
 
 
-def site_url(settings: str) -> str:
-    """The site's address from the publish settings; a publish without one
-    would write an address that is not the site's into every link."""
+def read(settings: str) -> dict:
+    """The publish settings, as Pelican reads them."""
     from pelican.settings import read_settings
 
     quiet = logging.getLogger("pelican.settings")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # its English warning about feeds and SITEURL
     try:
-        url = read_settings(settings).get("SITEURL") or ""
+        return read_settings(settings)
     finally:
         quiet.setLevel(level)
+
+
+def site_url(settings: dict) -> str:
+    """The site's address from the publish settings; a publish without one
+    would write an address that is not the site's into every link."""
+    url = settings.get("SITEURL") or ""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         shown = f" (đang là {url!r})" if url else ""
@@ -238,7 +243,7 @@ def run_pelican(args, staging: Path) -> None:
         raise Refused("dựng trang thất bại (xem lỗi ở trên)")
 
 
-def build_release(args, site: Site, staging: Path, url: str) -> str:
+def build_release(args, site: Site, staging: Path, url: str, cache: Path | None) -> str:
     """Build and finish a release in ``staging``; return the summary line."""
     run_pelican(args, staging)
     broken = broken_links(staging, url)
@@ -250,7 +255,7 @@ def build_release(args, site: Site, staging: Path, url: str) -> str:
     saved = minify(staging)
     renames = fingerprint(staging)
     test_hook("precompress")
-    files, raw, gz = precompress(staging)
+    files, raw, gz = precompress(staging, cache)
     changed = stamp_mtimes(staging, site.current(), base_time(Path(args.content)))
     return (
         f"minify bớt {saved / 1024:.0f} KiB ({saved / max(before, 1):.1%}); "
@@ -266,19 +271,29 @@ def main(argv=None) -> int:
     ap.add_argument("output")
     ap.add_argument("--settings", default=str(HERE.parent / "publishconf.py"))
     ap.add_argument("--pelican", default="pelican")
+    ap.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="compress every file again instead of reusing CACHE_PATH/precompressed",
+    )
     args = ap.parse_args(argv)
     # not resolved: ``output`` is a link, and the link is what gets switched
     site = Site(Path(os.path.abspath(args.output)))
     staging = None
     try:
-        url = site_url(args.settings)
+        settings = read(args.settings)
+        url = site_url(settings)
+        # Pelican's CACHE_PATH, as the build and the photos' cache use it
+        cache = Path(settings.get("CACHE_PATH") or "cache").resolve() / "precompressed"
         site.output.parent.mkdir(parents=True, exist_ok=True)
         lock = wait_for_lock(site)  # noqa: F841  (held until the process ends)
         for note in recover(site):
             say(f"Khôi phục: {note}")
         site.releases.mkdir(exist_ok=True)
         staging = site.releases / (release_name() + PARTIAL)
-        summary = build_release(args, site, staging, url)
+        summary = build_release(
+            args, site, staging, url, None if args.no_cache else cache
+        )
         test_hook("before-swap")
         release = staging.with_name(staging.name.removesuffix(PARTIAL))
         staging.rename(release)

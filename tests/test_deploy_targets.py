@@ -22,15 +22,28 @@ from test_deploy import SITEURL, free_port, publish, tree
 from test_deploy_publish import other_content
 
 
+def newer_content(folder: Path) -> Path:
+    """other_content and a report of 2025: a search bundle the first site
+    does not have, so bundles.json changes too."""
+    content = other_content(folder)
+    (content / "tin-tuc/2025").mkdir(parents=True, exist_ok=True)
+    (content / "tin-tuc/2025/tiep-dan.md").write_text(
+        "Title: Phường Nghi Hòa tiếp công dân tháng 1\nDate: 2025-01-10\n"
+        "Ward: Nghi Hòa\nTopics: Quốc phòng – An ninh\n\nSáng 10/01/2025, ...\n",
+        encoding="utf-8",
+    )
+    return content
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """Two published sites, the second with one more report: its search
-    index, home page and lists differ from the first's."""
+    """Two published sites, the second with two more reports, one of them of
+    a new year: its search bundles, home page and lists differ."""
     root = tmp_path_factory.mktemp("sites")
     made = []
     for name, content in (
         ("first", real_content_with(root / "a", {})),
-        ("second", other_content(root / "b")),
+        ("second", newer_content(root / "b")),
     ):
         out = root / name / "output"
         result = publish(content, out)
@@ -116,9 +129,15 @@ def test_s3_upload_syncs_changes_and_deletions(sites, tmp_path):
         first = upload(site, endpoint)
         assert first.returncode == 0, first.stderr
         assert stored(store) == without_compressed(site)
-        status, _, headers = fetch(f"{endpoint}/site/pagefind/pagefind-entry.json")
-        assert status == 200
-        assert headers["Cache-Control"] == "public, max-age=300, must-revalidate"
+        short = "public, max-age=300, must-revalidate"
+        for entry in ("bundles.json", "2024/pagefind-entry.json", "2024/pagefind.js"):
+            status, _, headers = fetch(f"{endpoint}/site/pagefind/{entry}")
+            assert status == 200 and headers["Cache-Control"] == short, entry
+        meta = next(f for f in stored(store) if f.endswith(".pf_meta"))
+        assert "immutable" in fetch(f"{endpoint}/site/{meta}")[2]["Cache-Control"]
+        assert fetch(f"{endpoint}/site/admin/config.yml")[2]["Cache-Control"] == (
+            "no-cache"
+        )
         css = next(f for f in stored(store) if f.startswith("theme/css/site."))
         assert "immutable" in fetch(f"{endpoint}/site/{css}")[2]["Cache-Control"]
 
@@ -132,11 +151,27 @@ def test_s3_upload_syncs_changes_and_deletions(sites, tmp_path):
         assert copied and all("gioi-thieu/index.html" in line for line in copied)
 
 
+def metas(site: Path) -> set[str]:
+    """The .pf_meta files of every search bundle, read down the entry chain:
+    bundles.json, then each bundle's pagefind-entry.json."""
+    listed = json.loads((site / "pagefind/bundles.json").read_bytes())["bundles"]
+    found = set()
+    for bundle in listed:
+        entry = json.loads(
+            (site / f"pagefind/{bundle}/pagefind-entry.json").read_bytes()
+        )
+        for language in entry["languages"].values():
+            found.add(f"pagefind/{bundle}/pagefind.{language['hash']}.pf_meta")
+    return found
+
+
 def test_a_reader_never_meets_a_missing_file_during_a_sync(sites, tmp_path):
-    """While the second site replaces the first, a reader loads the search
-    entry and then the index it names, and the home page and then its CSS,
-    over and over: never a 404.  The first site's index files stay for the
-    grace period, then go.
+    """While the second site replaces the first, a reader follows the search's
+    entry chain as search.js and Pagefind do (bundles.json, then each listed
+    bundle's pagefind.js and pagefind-entry.json, then the .pf_meta that
+    names) and the home page and then its CSS and JS, over and over: never a
+    404, though the second site has a bundle the first has not.  The first
+    site's index files stay for the grace period, then go.
 
     rclone's S3 server keeps objects as files of a local folder, and a read
     that meets an object in the middle of being replaced gets a 500 (the
@@ -144,8 +179,10 @@ def test_a_reader_never_meets_a_missing_file_during_a_sync(sites, tmp_path):
     counted apart.  A 404 is what a missing object gives, and none may come.
     """
     store = tmp_path / "store"
+    first, second_site = sites
+    assert len(metas(second_site) - metas(first)) == 2  # 2024 changed, 2025 new
     with s3_server(store) as endpoint:
-        assert upload(sites[0], endpoint).returncode == 0
+        assert upload(first, endpoint).returncode == 0
         base = f"{endpoint}/site"
         seen, missing, replacing, rounds = set(), [], [], [0]
         stop = threading.Event()
@@ -160,10 +197,16 @@ def test_a_reader_never_meets_a_missing_file_during_a_sync(sites, tmp_path):
 
         def read():
             while not stop.is_set():
-                entry = get("pagefind/pagefind-entry.json")
-                for language in json.loads(entry or "{}").get("languages", {}).values():
-                    seen.add(language["hash"])
-                    get(f"pagefind/pagefind.{language['hash']}.pf_meta")
+                listing = json.loads(get("pagefind/bundles.json") or "{}")
+                for bundle in listing.get("bundles", []):
+                    get(f"pagefind/{bundle}/pagefind.js")
+                    entry = get(f"pagefind/{bundle}/pagefind-entry.json")
+                    for language in (
+                        json.loads(entry or "{}").get("languages", {}).values()
+                    ):
+                        meta = f"pagefind/{bundle}/pagefind.{language['hash']}.pf_meta"
+                        seen.add(meta)
+                        get(meta)
                 home = get("index.html") or b""
                 for asset in re.findall(rb"/theme/[^\"' >]+\.(?:css|js)", home):
                     get(asset.decode()[1:])
@@ -173,19 +216,20 @@ def test_a_reader_never_meets_a_missing_file_during_a_sync(sites, tmp_path):
         reader.start()
         try:
             # a few requests a second: the sync takes seconds, not a blink
-            second = upload(sites[1], endpoint, RCLONE_TPSLIMIT="8")
+            second = upload(second_site, endpoint, RCLONE_TPSLIMIT="8")
         finally:
             stop.set()
             reader.join()
         assert second.returncode == 0, second.stderr
         assert missing == [], missing
-        assert len(seen) == 2 and rounds[0] > 10  # it read across the switch
+        # it read across the switch: both sites' bundles, the new year's too
+        assert seen == metas(first) | metas(second_site) and rounds[0] > 10
         assert len(replacing) < rounds[0]
         old_meta = {f for f in stored(store) if f.endswith(".pf_meta")}
-        assert len(old_meta) == 2  # the first site's kept for the grace period
-        third = upload(sites[1], endpoint, S3_DELETE_GRACE="0")
+        assert old_meta == seen  # the first site's kept for the grace period
+        third = upload(second_site, endpoint, S3_DELETE_GRACE="0")
         assert third.returncode == 0, third.stderr
-        assert stored(store) == without_compressed(sites[1])
+        assert stored(store) == without_compressed(second_site)
 
 
 # --- rsync over SSH --------------------------------------------------------
@@ -327,14 +371,18 @@ def test_github_pushes_the_site_to_gh_pages(tmp_path):
     ("path", "cache", "asset"),
     [
         ("theme/css/site.43a0944c32.css", "immutable", True),
-        ("pagefind/fragment/vi_35d5515.pf_fragment", "immutable", True),
-        ("pagefind/pagefind.vi_7020efb1d1.pf_meta", "immutable", True),
+        ("pagefind/2024/fragment/vi_35d5515.pf_fragment", "immutable", True),
+        ("pagefind/2024/pagefind.vi_7020efb1d1.pf_meta", "immutable", True),
         ("images/2024/a-480w.webp", "max-age=86400", True),
-        ("pagefind/pagefind-entry.json", "max-age=300", False),
-        ("pagefind/pagefind.js", "max-age=300", False),
-        ("pagefind/wasm.unknown.pagefind", "max-age=300", False),
+        ("pagefind/bundles.json", "max-age=300", False),
+        ("pagefind/2024/pagefind-entry.json", "max-age=300", False),
+        ("pagefind/2024/pagefind.js", "max-age=300", False),
+        ("pagefind/2024/pagefind-worker.js", "max-age=300", False),
+        ("pagefind/2024/wasm.unknown.pagefind", "max-age=300", False),
         ("tin-tuc/2024/01/a/index.html", "max-age=300", False),
         ("theme/css/site.css", "max-age=300", False),
+        ("admin/config.yml", "no-cache", False),
+        ("admin/decap-cms.js", "no-cache", False),
     ],
 )
 def test_cache_class(path, cache, asset):
@@ -342,6 +390,29 @@ def test_cache_class(path, cache, asset):
 
     got_cache, got_asset = s3_upload.cache_class(path)
     assert cache in got_cache and got_asset is asset
+
+
+def test_each_file_is_uploaded_after_the_files_it_points_to():
+    from s3_upload import upload_pass
+
+    chain = [  # each points to the one before
+        "pagefind/2025/pagefind.vi_7020efb1d1.pf_meta",
+        "pagefind/2025/pagefind-entry.json",
+        "pagefind/2025/pagefind.js",
+        "pagefind/bundles.json",
+        "tim-kiem/index.html",
+    ]
+    assert [upload_pass(p) for p in chain] == sorted({upload_pass(p) for p in chain})
+    # pagefind.js loads the wasm and the worker; Decap's script its chunks
+    for loaded, loader in (
+        ("pagefind/2025/wasm.unknown.pagefind", "pagefind/2025/pagefind.js"),
+        ("pagefind/2025/pagefind-worker.js", "pagefind/2025/pagefind.js"),
+        ("admin/9661.decap-cms.js", "admin/decap-cms.js"),
+        ("admin/decap-cms.js", "admin/index.html"),
+        ("theme/css/site.43a0944c32.css", "theme/css/site.css"),
+        ("tin-tuc/2024/01/a/index.html", "feeds/all.atom.xml"),
+    ):
+        assert upload_pass(loaded) <= upload_pass(loader), (loaded, loader)
 
 
 def test_plan_deletions_keeps_assets_for_the_grace_period():
@@ -352,16 +423,19 @@ def test_plan_deletions_keeps_assets_for_the_grace_period():
         "old/index.html",
         "pagefind/a.pf_meta",
         "pagefind/b.pf_meta",
+        "pagefind/2023/pagefind-entry.json",
         STATE,
     ]
     files = ["index.html"]
     since = {"pagefind/b.pf_meta": 1000.0}
     delete, stale = plan_deletions(stored, files, since, now=1500.0, grace=400.0)
     # a page goes at once; b has been unused for 500 s > 400 s; a just now
+    # (a bundle gone: its entry stays too, a cached bundles.json may name it)
     assert delete == ["old/index.html", "pagefind/b.pf_meta"]
-    assert stale == {"pagefind/a.pf_meta": 1500.0}
+    assert stale == {
+        "pagefind/a.pf_meta": 1500.0,
+        "pagefind/2023/pagefind-entry.json": 1500.0,
+    }
     stored = [p for p in stored if p not in delete]
     delete, stale = plan_deletions(stored, files, stale, now=1600.0, grace=400.0)
-    assert "pagefind/a.pf_meta" not in delete and stale == {
-        "pagefind/a.pf_meta": 1500.0
-    }
+    assert "pagefind/a.pf_meta" not in delete and stale["pagefind/a.pf_meta"] == 1500

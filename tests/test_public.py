@@ -118,6 +118,8 @@ def test_sitemap_lists_every_public_page_once_with_content_dates(published):
     assert locs[f"{SITEURL}/"] == max(d for d in locs.values() if d)
     robots = (published / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+    # the CMS is neither listed nor crawled; everything else is
+    assert robots.splitlines()[:3] == ["User-agent: *", "Allow: /", "Disallow: /admin/"]
 
 
 def test_article_has_canonical_share_tags_and_news_article_data(published):

@@ -17,4 +17,8 @@ def sitemap(entries: list[tuple[str, str]]) -> str:
 
 
 def robots(site_url: str) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
+    # /admin/ is the CMS (plugins/cms): for editors, not for search engines.
+    return (
+        f"User-agent: *\nAllow: /\nDisallow: /admin/\n\n"
+        f"Sitemap: {site_url}/sitemap.xml\n"
+    )
