@@ -271,3 +271,18 @@ def test_unsplit_counts_show_with_an_explanation_only_when_there_are_some(tmp_pa
     }
     assert rows["Nghi Hải"] == ["0", "0", "126", "1"]
     assert page.select_one(".note").get_text().startswith("Lượt (chưa tách): số lượt")
+
+
+def test_editor_html_in_an_announcement_is_cut_to_the_allowlist(tmp_path, make_content):
+    """Announcements are read by the same sanitizing reader as reports."""
+    content = make_content(
+        {
+            "thong-bao/a.md": "Title: Thông báo\nDate: 2024-11-25\n\n"
+            'Nội dung.<script>alert(1)</script><img src="x.png" onerror="alert(2)">\n'
+        }
+    )
+    out = tmp_path / "out"
+    build(content, out, SEARCH_INDEX=False)
+    page = next(out.glob("thong-bao/2024/*/index.html")).read_text(encoding="utf-8")
+    assert "Nội dung." in page
+    assert "alert(" not in page and "onerror" not in page
