@@ -13,7 +13,7 @@ import threading
 import urllib.parse
 
 import pytest
-from conftest import ROOT, build, need, real_content_with
+from conftest import ROOT, build, real_content_with
 from search_fixture import FIRST, FOUND, NO_MATCH, WARD_QUERY, write_fixture
 
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
@@ -64,27 +64,6 @@ def serve(folder):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", folder
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = need("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture

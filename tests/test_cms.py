@@ -229,20 +229,6 @@ def cms(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = need("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu"],
-        )
-        yield b
-        b.close()
-
-
 @contextmanager
 def admin_page(browser, admin):
     """A logged-in page of the CMS; fails on any CSP violation or page error."""

@@ -22,7 +22,7 @@ from conftest import CONTENT, ROOT, need, real_content_with
 sys.path.insert(0, str(ROOT / "deploy"))
 import local_nginx
 from local_nginx import free_port
-from test_browser import browser, search  # noqa: F401  (fixture)
+from test_browser import search
 
 PELICAN = str(Path(sys.executable).parent / "pelican")
 SITEURL = "https://tin.example.vn"
@@ -398,7 +398,7 @@ def test_a_changed_page_is_never_answered_304(tmp_path):
                     assert answer.body != old.body
 
 
-def test_search_works_in_a_browser_under_the_sites_csp(browser, tmp_path):  # noqa: F811
+def test_search_works_in_a_browser_under_the_sites_csp(browser, tmp_path):
     """The published site through nginx, CSP and all: search runs, nothing
     is blocked, and every request stays on the site (no third parties)."""
     port = free_port()

@@ -12,7 +12,7 @@ import os
 import threading
 
 import pytest
-from conftest import ROOT, build, need
+from conftest import ROOT, build
 from office_fixtures import OFFICE, office_content
 
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
@@ -52,20 +52,6 @@ def server(tmp_path_factory):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = need("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 def open_page(browser, url, width, height=900, scheme="light"):
