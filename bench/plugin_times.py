@@ -60,7 +60,7 @@ def _timed_send(self, sender=None, /, *, _async_wrapper=None, **kwargs):
 def main(conf: str, content: str, output: str) -> None:
     # A cache of its own, beside the output, as the bench's full build:
     # with the project's cache/ a search index kept from an earlier run
-    # would hide the indexing (plugins/search/shardcache.py).
+    # would hide the indexing (bundles kept in cache/search).
     settings = read_settings(
         conf,
         override={

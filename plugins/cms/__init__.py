@@ -137,5 +137,5 @@ def write_admin(pelican) -> None:
 
 def register():
     # finalized: after every page is written, so the admin folder is added
-    # to a complete output (publish builds write it into output.new too).
+    # to a complete output (a publish writes it into the new release too).
     signals.finalized.connect(write_admin)
