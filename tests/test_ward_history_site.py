@@ -11,61 +11,13 @@ import sys
 import pytest
 from conftest import ROOT, build, soup
 from portal.problems import StrictBuildFailed
+from test_ward_history import REGISTRY as HISTORY
 
-REGISTRY = """\
-[[ward]]
-name = "Nghi Hòa"
-province = "Nghệ An"
-ended = 2025-07-01
-change = "sáp nhập"
-successors = ["Cửa Lò"]
-ended_basis = { number = "VD-2/NQ", signed = 2025-06-16 }
-
-  [[ward.parent]]
-  name = "thị xã Cửa Lò"
-  until = 2024-11-30
-
-  [[ward.parent]]
-  name = "thành phố Vinh"
-  from = 2024-12-01
-  until = 2025-06-30
-  basis = "VD-1/NQ"
-
-[[ward]]
-name = "Nghi Hải"
-town = "thị xã Cửa Lò"
-province = "Nghệ An"
-ended = 2025-07-01
-change = "sáp nhập"
-successors = ["Cửa Lò"]
-ended_basis = "VD-2/NQ"
-
-[[ward]]
-name = "Cửa Lò"
-town = "thành phố Ví Dụ"
-province = "Nghệ An"
-created = 2025-07-01
-created_basis = "VD-2/NQ"
-
-[[ward]]
-name = "Hòa Bình"
-town = "thị xã Ví Dụ"
-province = "Hà Tĩnh"
-ended = 2024-06-01
-change = "đổi tên"
-successors = ["Bình An"]
-ended_basis = "VD-3/NQ"
-
-[[ward]]
-name = "Bình An"
-town = "thị xã Ví Dụ"
-province = "Hà Tĩnh"
-created = 2024-06-01
-created_basis = "VD-3/NQ"
-
-[[topic]]
-name = "Quốc phòng – An ninh"
-"""
+# The unit tests' registry (one rename, one merger), the new ward under a
+# town so that its breadcrumb names one.
+REGISTRY = HISTORY.lstrip("\n").replace(
+    'town = "tỉnh Nghệ An"', 'town = "thành phố Ví Dụ"'
+) + ('\n[[topic]]\nname = "Quốc phòng – An ninh"\n')
 
 REPORT = """\
 Title: {title}
