@@ -118,9 +118,36 @@ WARD_QUERY = (
 )
 NO_MATCH = "tiep xuc cu tri"
 
+# One announcement and one document (with its PDF), for write_fixture(office=
+# True): clearly examples. "vắc xin" is in the announcement only; "phòng
+# cháy" in the document and in reports.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+OFFICE = {
+    "thong-bao/tiem-vac-xin.md": """Title: Lịch tiêm vắc xin cho trẻ em (ví dụ)
+Date: 2024-08-05
+Expires: 2099-12-31
 
-def write_fixture(content: Path, extra: dict | None = None) -> Path:
-    """The fixture reports (and ``extra`` ones) in ``content``."""
+Trạm y tế phường tiêm vắc xin sởi cho trẻ vào sáng thứ Bảy. Thông báo mẫu.
+""",
+    "van-ban/2024/ke-hoach-pccc.md": """Title: Kế hoạch diễn tập an toàn mùa khô (ví dụ)
+Number: 12/KH-UBND
+Date: 2024-02-20
+Issuer: UBND phường Nghi Hải
+Type: Kế hoạch
+File: ke-hoach-pccc.pdf
+
+Văn bản mẫu: phường diễn tập phòng cháy chữa cháy ở khu dân cư.
+""",
+}
+ANNOUNCEMENT_QUERY = ("vac xin", "Lịch tiêm vắc xin cho trẻ em (ví dụ)")
+DOCUMENT_TITLE = "Kế hoạch diễn tập an toàn mùa khô (ví dụ)"
+
+
+def write_fixture(
+    content: Path, extra: dict | None = None, office: bool = False
+) -> Path:
+    """The fixture reports (and ``extra`` ones) in ``content``; with
+    ``office``, the :data:`OFFICE` announcement and document too."""
     (content / "data").mkdir(parents=True, exist_ok=True)
     shutil.copy(REGISTRY, content / "data" / "registry.toml")
     folder = content / "tin-tuc"
@@ -128,4 +155,9 @@ def write_fixture(content: Path, extra: dict | None = None) -> Path:
     for name, fields in {**REPORTS, **(extra or {})}.items():
         text = REPORT.format(**{"extra": "", **fields})
         (folder / name).write_text(text, encoding="utf-8")
+    for name, text in (OFFICE if office else {}).items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    if office:
+        (content / "van-ban/2024/ke-hoach-pccc.pdf").write_bytes(PDF)
     return content

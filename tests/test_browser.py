@@ -14,7 +14,15 @@ import urllib.parse
 
 import pytest
 from conftest import ROOT, build, real_content_with
-from search_fixture import FIRST, FOUND, NO_MATCH, WARD_QUERY, write_fixture
+from search_fixture import (
+    ANNOUNCEMENT_QUERY,
+    DOCUMENT_TITLE,
+    FIRST,
+    FOUND,
+    NO_MATCH,
+    WARD_QUERY,
+    write_fixture,
+)
 
 AXE = ROOT / "tests/vendor/axe-core-4.14.1/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -199,7 +207,7 @@ def test_the_search_page_speaks_vietnamese(search_site, page):
     assert page.locator("label[for=search-input]").inner_text() == "Từ cần tìm"
     page.locator("#search-filters summary").click()
     legends = page.locator("#search-filters legend").all_inner_texts()
-    assert legends == ["Phường", "Năm", "Chủ đề"]
+    assert legends == ["Loại", "Phường", "Năm", "Chủ đề"]
     years = page.locator('#search-filters input[name="Năm"]')
     assert [y.get_attribute("value") for y in years.all()] == ["2024", "2023"]
     assert "2024 (6 tin)" in page.locator("#search-filters").inner_text()
@@ -219,6 +227,50 @@ def test_filters_across_years(search_site, page):
         "Nghi Hải tổng kết phong trào thi đua",
         "Nghi Hải diễn tập phòng cháy chữa cháy",
     }
+
+
+@pytest.fixture(scope="module")
+def office_search_site(tmp_path_factory):
+    """The search fixture with its announcement and document, built and
+    served."""
+    root = tmp_path_factory.mktemp("search-office")
+    content = write_fixture(root / "content", office=True)
+    build(content, root / "out", CACHE_PATH=str(root / "cache"))
+    yield from serve(root / "out")
+
+
+def test_announcements_and_documents_are_found_and_filtered(office_search_site, page):
+    base, _ = office_search_site
+    query, title = ANNOUNCEMENT_QUERY
+    assert search(page, base, query)[0] == title
+    hit = page.locator(".search-hit").first
+    assert hit.locator(".meta").inner_text() == "Thông báo · 05/08/2024"
+    href = hit.locator("a").get_attribute("href")
+    assert title in visible_text(page, base, href)
+    # "phòng cháy": reports and the document; "Loại: Văn bản" keeps the document
+    everything = search(page, base, "phong chay")
+    assert DOCUMENT_TITLE in everything and len(everything) > 1
+    assert search(page, base, "phong chay", [("Loại", "Văn bản")]) == [DOCUMENT_TITLE]
+    meta = page.locator(".search-hit .meta").first.inner_text()
+    assert meta == "Văn bản · Số 12/KH-UBND · 20/02/2024"
+    legends = page.locator("#search-filters legend").all_inner_texts()
+    assert legends == [
+        "Loại",
+        "Phường",
+        "Năm",
+        "Chủ đề",
+        "Loại văn bản",
+        "Cơ quan ban hành",
+    ]
+    kinds = page.locator('#search-filters input[name="Loại"]')
+    assert [k.get_attribute("value") for k in kinds.all()] == [
+        "Thông báo",
+        "Tin tức",
+        "Văn bản",
+    ]
+    reports = search(page, base, "phong chay", [("Loại", "Tin tức")])
+    assert reports and DOCUMENT_TITLE not in reports
+    assert set(reports) | {DOCUMENT_TITLE} == set(everything)
 
 
 def test_search_asks_no_other_host_and_breaks_no_csp(search_site, browser):

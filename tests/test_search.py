@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import search
 from conftest import build
 from search import bundles
 from search.records import Record, bundle_names, record_html
 from search.stable import stabilise
-from search_fixture import write_fixture
+from search_fixture import DOCUMENT_TITLE, write_fixture
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -105,6 +106,48 @@ def test_one_bundle_a_year(tmp_path, messages):
     for year in ("2024", "2023"):
         assert (output / "pagefind" / year / "pagefind.js").is_file()
     assert any("lập lại 2 (2023, 2024)" in m for m in messages.text(logging.INFO))
+    assert messages.text() == []
+
+
+def test_announcements_and_documents_are_indexed_with_their_filters(
+    tmp_path, monkeypatch, messages
+):
+    """The office plugin's announcements and documents (read from the
+    context it fills) go into the index beside the reports, each kind
+    under the "Loại" filter, a document under its type and issuer too."""
+    handed = {}
+
+    def record_html(record):
+        handed[record.save_as] = html = records_html(record)
+        return html
+
+    records_html = search.record_html
+    monkeypatch.setattr(search, "record_html", record_html)
+    write_fixture(tmp_path / "content", office=True)
+    output = built(tmp_path)
+
+    def filter_of(html, name, value):
+        return f'data-pagefind-filter="{name}[content]" content="{value}"' in html
+
+    notice = next(h for path, h in handed.items() if path.startswith("thong-bao/"))
+    document = next(h for path, h in handed.items() if path.startswith("van-ban/"))
+    report = next(h for path, h in handed.items() if path.startswith("tin-tuc/"))
+    assert filter_of(notice, "Loại", "Thông báo")
+    assert filter_of(notice, "Năm", "2024")
+    assert "Lịch tiêm vắc xin cho trẻ em (ví dụ)</h1>" in notice
+    assert filter_of(document, "Loại", "Văn bản")
+    assert filter_of(document, "Loại văn bản", "Kế hoạch")
+    assert filter_of(document, "Cơ quan ban hành", "UBND phường Nghi Hải")
+    assert 'data-pagefind-meta="number[content]" content="12/KH-UBND"' in document
+    assert f'<h1 data-pagefind-weight="10">{DOCUMENT_TITLE}</h1>' in document
+    assert filter_of(report, "Loại", "Tin tức")
+    assert len(handed) == 11  # 9 reports, 1 announcement, 1 document
+    # ...and the 2024 bundle Pagefind wrote holds them (6 reports + 2).
+    entry = (output / "pagefind/2024/pagefind-entry.json").read_text("utf-8")
+    assert '"page_count":8' in entry.replace(" ", "")
+    # their pages exist where the results link to
+    for path in handed:
+        assert (output / path).is_file(), path
     assert messages.text() == []
 
 

@@ -1,7 +1,9 @@
 """Search: Pagefind's own indexer, one bundle per year, merged in the browser.
 
-Once the portal plugin has given every report its ward and topics, each
-report becomes a small page for Pagefind (:mod:`search.records`) and a
+Once every generator has made its context (the portal plugin has given
+every report its ward and topics, the office plugin has read its
+announcements and documents), each report, announcement and document
+becomes a small page for Pagefind (:mod:`search.records`) and a
 separate process hands each changed year to Pagefind's Python API, one
 Pagefind process per bundle (:mod:`search.bundles`), while Pelican writes
 the site; the build waits for it at its end.  An unchanged year's bundle
@@ -25,7 +27,15 @@ from pelican import signals
 from portal.problems import StrictBuildFailed
 
 from . import bundles
-from .records import bundle_names, digest, record_html, record_of
+from .records import (
+    ANNOUNCEMENT,
+    DOCUMENT,
+    bundle_names,
+    digest,
+    office_record_of,
+    record_html,
+    record_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +67,24 @@ def _cache(settings: dict) -> Path:
     return Path(path) if path else Path(settings.get("CACHE_PATH", "cache")) / "search"
 
 
-def plan(articles, settings: dict) -> tuple[list[bundles.Bundle], list[tuple]]:
-    """The bundles of these articles, and the (source, reason) of each
-    report left out before Pagefind sees it."""
-    records = sorted((record_of(a) for a in articles), key=lambda r: r.save_as)
+def records_of(context: dict) -> list:
+    """The records of the site's reports, announcements and documents.
+    Announcements and documents are read from the context keys the office
+    plugin fills (``announcements``, ``documents``: published items only),
+    not from the office plugin itself: plugins do not import each other;
+    without it (or without any) those keys are absent or empty."""
+    found = [record_of(a) for a in context.get("articles", ())]
+    found += [
+        office_record_of(a, ANNOUNCEMENT) for a in context.get("announcements", ())
+    ]
+    found += [office_record_of(d, DOCUMENT) for d in context.get("documents", ())]
+    return found
+
+
+def plan(records, settings: dict) -> tuple[list[bundles.Bundle], list[tuple]]:
+    """The bundles of these records, and the (source, reason) of each
+    item left out before Pagefind sees it."""
+    records = sorted(records, key=lambda r: r.save_as)
     largest = setting(settings, "SEARCH_BUNDLE_SIZE")
     names = bundle_names([r.day for r in records], largest)
     limit = setting(settings, "SEARCH_MAX_CHARS")
@@ -81,14 +105,16 @@ def plan(articles, settings: dict) -> tuple[list[bundles.Bundle], list[tuple]]:
     return sorted(found.values(), key=lambda b: b.name, reverse=True), left_out
 
 
-def start(generator) -> None:
+def start(generators) -> None:
     """Start indexing the changed bundles while Pelican writes the pages:
     Pagefind's processes do the work, this one only waits at the end."""
-    settings = generator.settings
+    if not generators:
+        return
+    settings = generators[0].settings
     _stop(_JOBS.pop(str(Path(settings["OUTPUT_PATH"])), None))  # a failed build's
     if not setting(settings, "SEARCH_INDEX"):
         return
-    planned, left_out = plan(generator.articles, settings)
+    planned, left_out = plan(records_of(generators[0].context), settings)
     cache = _cache(settings)
     cache.mkdir(parents=True, exist_ok=True)
     changed = [b for b in planned if bundles.kept(b, cache) is None]
@@ -170,9 +196,11 @@ def _stop_unfinished() -> None:
 
 
 def register():
-    # article_generator_finalized: every report has its ward and topics
+    # all_generators_finalized: every report has its ward and topics
     # (portal, at pretaxonomy) and its final content (photos, at
-    # content_object_init); the pages are written after it.
-    signals.article_generator_finalized.connect(start)
+    # content_object_init), the office plugin's generator has put its
+    # announcements and documents in the (shared) context; the pages are
+    # written after it.
+    signals.all_generators_finalized.connect(start)
     # finalized: Pelican's last signal, once every page is written.
     signals.finalized.connect(finish)

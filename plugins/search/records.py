@@ -1,7 +1,9 @@
-"""What Pagefind indexes for one report, and which bundle it goes in.
+"""What Pagefind indexes for one report, announcement or document, and
+which bundle it goes in.
 
 Plain functions on plain data: a :class:`Record` is made from an article by
-:func:`record_of` and turned into the small HTML page Pagefind reads
+:func:`record_of` (from an announcement or a document by
+:func:`office_record_of`) and turned into the small HTML page Pagefind reads
 (:func:`record_html`), with Pagefind's documented ``data-pagefind-*``
 attributes saying what is searched, shown, filtered and sorted on.  Only
 text the report's own page shows goes in: headline, ward, body, topics and
@@ -19,6 +21,9 @@ from vietnamese.text import capitalize_first
 
 # Filter names, as the search page shows them.
 WARD, YEAR, TOPIC = "Phường", "Năm", "Chủ đề"
+KIND, DOC_TYPE, ISSUER = "Loại", "Loại văn bản", "Cơ quan ban hành"
+# Values of the KIND filter.
+REPORT, ANNOUNCEMENT, DOCUMENT = "Tin tức", "Thông báo", "Văn bản"
 # Pagefind's weights (1 = body text, h1 = 7 by default, at most 10): the
 # headline above the ward's name above the body, so that "nghi hoa" puts
 # Nghi Hòa's reports first and a headline match beats a body match.
@@ -29,7 +34,7 @@ TOPIC_WEIGHT = 2
 
 @dataclass(frozen=True)
 class Record:
-    """One report as the search index sees it."""
+    """One report (announcement, document) as the search index sees it."""
 
     save_as: str  # the page's path in the output ("tin-tuc/2024/03/x/index.html")
     source: str  # the Markdown file, for messages
@@ -40,6 +45,10 @@ class Record:
     topics: tuple[str, ...]
     authors: tuple[str, ...]
     body: str  # the rendered (sanitized) HTML of the report
+    kind: str = REPORT  # REPORT, ANNOUNCEMENT or DOCUMENT
+    number: str = ""  # a document's number ("12/KH-UBND")
+    doc_type: str = ""  # a document's type ("Kế hoạch")
+    issuer: str = ""  # a document's issuer ("UBND phường Nghi Hòa")
 
 
 def record_of(article) -> Record:
@@ -58,6 +67,27 @@ def record_of(article) -> Record:
     )
 
 
+def office_record_of(item, kind: str) -> Record:
+    """The record of an announcement (``kind`` ANNOUNCEMENT) or a document
+    (DOCUMENT) as the office plugin put it in the context: its number,
+    type and issuer are the ones its page shows."""
+    return Record(
+        save_as=item.save_as,
+        source=item.source_path,
+        title=item.title,
+        day=item.date.date(),
+        ward="",
+        ward_full="",
+        topics=(),
+        authors=(),
+        body=item.content,
+        kind=kind,
+        number=str(getattr(item, "number", "") or ""),
+        doc_type=str(getattr(item, "doc_type", "") or ""),
+        issuer=str(getattr(item, "issuer", "") or ""),
+    )
+
+
 def _meta(kind: str, name: str, value: str) -> str:
     return (
         f'<meta data-pagefind-{kind}="{escape(name)}[content]"'
@@ -73,7 +103,16 @@ def record_html(record: Record) -> str:
         _meta("meta", "date", short_date(record.day)),
         _meta("sort", "date", record.day.isoformat()),
         _meta("filter", YEAR, str(record.day.year)),
+        _meta("filter", KIND, record.kind),
     ]
+    if record.kind != REPORT:
+        head.append(_meta("meta", "kind", record.kind))
+    if record.number:
+        head.append(_meta("meta", "number", record.number))
+    if record.doc_type:
+        head.append(_meta("filter", DOC_TYPE, record.doc_type))
+    if record.issuer:
+        head.append(_meta("filter", ISSUER, record.issuer))
     if record.ward:
         head.append(_meta("meta", "ward", record.ward_full))
         head.append(_meta("filter", WARD, record.ward))
@@ -83,6 +122,10 @@ def record_html(record: Record) -> str:
         body.append(
             f'<p data-pagefind-weight="{WARD_WEIGHT}">{escape(record.ward_full)}</p>'
         )
+    document = [record.number, record.doc_type, record.issuer]
+    if any(document):
+        text = escape(" · ".join(part for part in document if part))
+        body.append(f'<p data-pagefind-weight="{WARD_WEIGHT}">{text}</p>')
     body.append(f"<div>{record.body}</div>")
     if record.topics:
         topics = escape(", ".join(record.topics))

@@ -1,6 +1,7 @@
 /* The search page, over Pagefind's JS API (https://pagefind.app/docs/api/).
  *
- * The index is one Pagefind bundle per year (plugins/search), listed in
+ * The index holds reports, announcements and documents (filter "Loại").
+ * It is one Pagefind bundle per year (plugins/search), listed in
  * pagefind/bundles.json: the newest is loaded, the others merged into it with
  * Pagefind's mergeIndex, so one search covers every year.
  *
@@ -21,9 +22,12 @@ const TEXT = {
   none: (q) => `Không tìm thấy tin nào cho “${q}”.`,
   filters: "Lọc kết quả",
   reports: (n) => `${n} tin`,
+  number: "Số",
 };
-// Filter names as the index has them (plugins/search/records.py), in order.
-const FILTERS = ["Phường", "Năm", "Chủ đề"];  // WARD first
+// Filter names as the index has them (plugins/search/records.py), in order:
+// the kind (news, announcements, documents) first, then WARD; the documents'
+// own ones last.
+const FILTERS = ["Loại", "Phường", "Năm", "Chủ đề", "Loại văn bản", "Cơ quan ban hành"];
 const PAGE = 10;
 const EXCERPT = 30;
 const EXACT_POOL = 30;
@@ -144,6 +148,9 @@ async function showHit(result, words) {
   link.href = data.url;
   heading.append(link);
   const meta = element("p", "meta");
+  // An announcement or a document: its kind (and a document's number).
+  if (data.meta.kind) meta.append(element("span", "kind", data.meta.kind), " · ");
+  if (data.meta.number) meta.append(element("span", "", `${TEXT.number} ${data.meta.number}`), " · ");
   if (data.meta.ward) meta.append(element("span", "ward", data.meta.ward), " · ");
   meta.append(element("span", "", data.meta.date));
   const excerpt = element("p", "search-excerpt");
