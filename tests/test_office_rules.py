@@ -148,7 +148,16 @@ def test_contacts_come_from_the_registry_ward_tables():
 
 
 def test_a_malformed_contact_table_names_the_ward_and_the_field():
-    data = {"ward": [{"name": "Nghi Hòa", "contact": {"phone": 2383}}]}
+    data = {
+        "ward": [
+            {
+                "name": "Nghi Hòa",
+                "town": "thị xã Cửa Lò",
+                "province": "Nghệ An",
+                "contact": {"phone": 2383},
+            }
+        ]
+    }
     with pytest.raises(ContactError, match=r"Nghi Hòa.*'phone'"):
         parse_contacts(data, "registry.toml", "lien-he/{slug}/")
 

@@ -23,7 +23,8 @@ nothing is filled in.
 import tomllib
 from dataclasses import dataclass, field
 
-from vietnamese.text import nfc, slugify
+from portal.registry import RegistryError, parse_registry
+from vietnamese.text import nfc
 
 from .identity import mail_href, tel_href
 
@@ -90,24 +91,24 @@ def _text(table: dict, key: str, where: str) -> str:
 
 
 def parse_contacts(data: dict, source: str, url_pattern: str) -> list[WardContact]:
-    """Every ``[[ward]]`` of parsed registry TOML, with its contact table
-    (empty fields when it has none), in registry order."""
+    """Every ward of parsed registry TOML, with its contact table (empty
+    fields when it has none), in registry order.  The ward itself (name,
+    address, today's unit) is the portal's registry entry; a registry the
+    portal cannot read gives none (the portal plugin says why)."""
+    try:
+        registry = parse_registry(data, source)
+    except RegistryError:
+        return []
     wards = []
-    entries = data.get("ward", [])
-    if not isinstance(entries, list):
-        return []  # "[ward]" for "[[ward]]": the registry's own check says it
-    for i, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            continue  # the registry's own check reports it
+    # parse_registry keeps every [[ward]] entry, in order.
+    for i, (ward, entry) in enumerate(
+        zip(registry.wards, data["ward"], strict=True), 1
+    ):
         where = f"{source}: [[ward]] thứ {i}"
-        name = nfc(str(entry.get("name", "")).strip())
-        if not name:
-            continue  # the registry's own check reports it
-        slug = str(entry.get("slug") or "").strip() or slugify(name)
         contact = entry.get("contact", {})
         if not isinstance(contact, dict):
             raise ContactError(f"{where}: 'contact' phải là một bảng [ward.contact]")
-        where = f"{where} ({name}), [ward.contact]"
+        where = f"{where} ({ward.name}), [ward.contact]"
         leaders = contact.get("leaders", [])
         if not isinstance(leaders, list) or not all(
             isinstance(x, dict) for x in leaders
@@ -124,13 +125,13 @@ def parse_contacts(data: dict, source: str, url_pattern: str) -> list[WardContac
             people.append(person)
         wards.append(
             WardContact(
-                name=name,
-                full_name=nfc(str(entry.get("full_name") or f"phường {name}")),
-                slug=slug,
-                town=nfc(str(entry.get("town", ""))),
-                province=nfc(str(entry.get("province", ""))),
+                name=ward.name,
+                full_name=ward.full_name,
+                slug=ward.slug,
+                town=ward.town,
+                province=ward.province,
                 leaders=tuple(people),
-                url=url_pattern.format(slug=slug),
+                url=url_pattern.format(slug=ward.slug),
                 **{k: _text(contact, k, where) for k in CONTACT_FIELDS},
             )
         )
