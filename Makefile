@@ -106,7 +106,7 @@ new: $(STAMP)
 	@$(EDITOR_TOOLS) -m editor new --title "$(TITLE)" --ward "$(WARD)" --authors "$(AUTHORS)" --content "$(INPUTDIR)"
 
 check: $(STAMP)
-	@$(EDITOR_TOOLS) -m editor check "$(INPUTDIR)" $(if $(FORMAT),--format $(FORMAT))
+	@$(EDITOR_TOOLS) -m editor check "$(INPUTDIR)" --settings "$(CONFFILE)" $(if $(FORMAT),--format $(FORMAT))
 
 # Content check, then deploy/publish.py: one publish at a time, a build into
 # a new release with publishconf.py, every link checked, minify, fingerprint,

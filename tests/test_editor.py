@@ -269,3 +269,36 @@ def test_devserver_survives_a_failed_build(tmp_path, make_content):
     pelican = Pelican(settings_for(content, tmp_path / "out", THEME=str(theme)))
     assert safe_rebuild(pelican) is True
     assert (tmp_path / "out/tin-tuc/2024/03/tin-1/index.html").exists()
+
+
+def test_make_check_reads_the_folders_of_the_sites_settings(tmp_path):
+    """With the build's settings, check looks where the build reads: a
+    report in a folder the settings name is not "misplaced"."""
+    content = tmp_path / "content"
+    (content / "data").mkdir(parents=True)
+    shutil.copy(REGISTRY, content / "data" / "registry.toml")
+    (content / "bai").mkdir()
+    (content / "bai" / "a.md").write_text(
+        "Title: Tin\nDate: 2024-03-05\nWard: Nghi Hòa\nTopics: Y tế\n\nNội dung.\n",
+        encoding="utf-8",
+    )
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *  # noqa\nARTICLE_PATHS = ['bai']\n",
+        encoding="utf-8",
+    )
+
+    def errors(*options):
+        result = subprocess.run(
+            [sys.executable, "-m", "editor", "check", str(content), *options],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(ROOT / "plugins")},
+        )
+        return result.returncode, result.stdout
+
+    code, out = errors()
+    assert code == 1 and "bai/a.md:1: tệp: bài viết nằm ngoài thư mục bài" in out
+    code, out = errors("--settings", str(conf))
+    assert code == 0, out

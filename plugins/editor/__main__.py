@@ -136,7 +136,13 @@ def cmd_check(args) -> int:
         print(f"Không thấy thư mục nội dung {args.content}", file=sys.stderr)
         return 2
     try:
-        findings = check.check_folder(args.content, debug=args.debug)
+        settings = None
+        if args.settings:
+            from pelican.settings import read_settings
+
+            content = str(Path(args.content).resolve())
+            settings = read_settings(args.settings, override={"PATH": content})
+        findings = check.check_folder(args.content, debug=args.debug, settings=settings)
     except Exception as e:
         if args.debug:
             raise
@@ -167,6 +173,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("check", help="kiểm tra thư mục nội dung")
     p.add_argument("content", nargs="?", default="content")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--settings", help="pelicanconf.py: thư mục, múi giờ, danh mục như khi dựng"
+    )
     p.add_argument(
         "--debug", "-v", action="store_true", help="in chi tiết khi gặp lỗi lạ"
     )

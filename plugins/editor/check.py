@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from awards.parser import parse_awards, parse_metadata
 from office.checks import check_office_content
 from photos.images import plan, source_path
-from portal import checks
+from portal import checks, rules_of
 from portal.history import file_issues
 from portal.problems import Problem
 from portal.registry import RegistryError, load_registry
@@ -26,7 +26,8 @@ from safe_markdown.sanitize import ALLOWED_TAGS
 from vietnamese.dates import DateError, parse_date
 from vietnamese.text import slugify
 
-# pelicanconf.py's TIMEZONE: "in the future" is the site's future.
+# Without --settings: pelicanconf.py's TIMEZONE ("in the future" is the
+# site's future).
 SITE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _TAG = re.compile(r"<\s*(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>[^>]*)>")
@@ -121,27 +122,32 @@ def extras(rel: str, meta: checks.Metadata, content_dir: Path) -> list[Finding]:
 
 
 def check_folder(
-    content_dir, today: date | None = None, debug: bool = False
+    content_dir, today: date | None = None, debug: bool = False, settings=None
 ) -> list[Finding]:
-    """Every finding of ``content_dir``, errors first."""
-    content_dir = Path(content_dir)
+    """Every finding of ``content_dir``, errors first.  ``settings`` (Pelican's,
+    read from ``pelicanconf.py``) give the folders, time zone and registry
+    the build uses; without them, the project's defaults."""
+    content_dir = Path(content_dir).resolve()
     label = content_dir.name
-    layout = checks.Layout()
+    if settings is not None:
+        layout, tz, registry_file = rules_of(settings)
+    else:
+        layout, tz = checks.Layout(), SITE_TZ
+        registry_file = content_dir / "data" / "registry.toml"
+    registry_label = f"{label}/{registry_file.relative_to(content_dir).as_posix()}"
     findings = []
     try:
-        registry = load_registry(content_dir / "data" / "registry.toml")
+        registry = load_registry(registry_file)
     except RegistryError as e:
-        registry, path = None, f"{label}/data/registry.toml"
-        findings.append(Finding.of(Problem(path, "danh mục", e.for_editor())))
+        registry = None
+        findings.append(Finding.of(Problem(registry_label, "danh mục", e.for_editor())))
     findings += [
-        Finding.of(
-            Problem(f"{label}/data/registry.toml", key, message, fix, True, line)
-        )
-        for line, key, message, fix in file_issues(content_dir / "data/registry.toml")
+        Finding.of(Problem(registry_label, key, message, fix, True, line))
+        for line, key, message, fix in file_issues(registry_file)
     ]
-    today = today or checks.site_today(SITE_TZ)
+    today = today or checks.site_today(tz)
     problems = checks.check_folder(
-        str(content_dir), registry, today, SITE_TZ, layout, debug=debug
+        str(content_dir), registry, today, tz, layout, debug=debug
     )
     findings += [Finding.of(p) for p in problems]
     broken = {p.path for p in problems if p.field == "tệp"}

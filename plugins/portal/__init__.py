@@ -155,6 +155,20 @@ def keep_static_inside(generator):
     )
 
 
+def rules_of(settings: dict) -> tuple[checks.Layout, ZoneInfo, Path]:
+    """What the content rules take from the settings: where things go, the
+    site's time zone and the registry file.  The build and ``make check``
+    (``--settings``) both read them here, so they judge alike."""
+    layout = checks.Layout(
+        tuple(settings["ARTICLE_PATHS"]),
+        tuple(settings["PAGE_PATHS"]),
+        tuple(settings["STATIC_PATHS"]),
+        tuple(setting(settings, "PORTAL_OTHER_PATHS")),
+    )
+    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    return layout, tz, Path(settings["PATH"]) / setting(settings, "PORTAL_REGISTRY")
+
+
 def check_content(generators):
     """Apply the content rules of ``make check``, report the files Pelican
     could not read, and stop a strict build on any error, before any page
@@ -164,14 +178,7 @@ def check_content(generators):
     context, settings = generators[0].context, generators[0].settings
     context.setdefault("PORTAL_STRICT", setting(settings, "PORTAL_STRICT"))
     content_dir = settings["PATH"]
-    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    layout = checks.Layout(
-        tuple(settings["ARTICLE_PATHS"]),
-        tuple(settings["PAGE_PATHS"]),
-        tuple(settings["STATIC_PATHS"]),
-        tuple(setting(settings, "PORTAL_OTHER_PATHS")),
-    )
-    registry_path = Path(content_dir) / setting(settings, "PORTAL_REGISTRY")
+    layout, tz, registry_path = rules_of(settings)
     for line, key, message, fix in file_issues(registry_path):
         where = failures.editor_path(str(registry_path), content_dir)
         report(context, Problem(where, key, message, fix, True, line))
